@@ -1,0 +1,26 @@
+package types
+
+import (
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/msgservice"
+)
+
+// RegisterInterfaces registers the module's messages.
+func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
+	registry.RegisterImplementations((*sdk.Msg)(nil),
+		&MsgAddValidator{},
+		&MsgRotateValidatorKey{},
+		&MsgRemoveValidator{},
+		&MsgRegisterAgency{},
+		&MsgSetAgencyEntitlements{},
+		&MsgSuspendAgency{},
+		&MsgReinstateAgency{},
+		&MsgRetireAgency{},
+		&MsgAddAgencyKey{},
+		&MsgRetireAgencyKey{},
+		&MsgSubmitProposal{},
+		&MsgApproveProposal{},
+	)
+	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
+}
