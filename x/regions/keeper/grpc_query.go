@@ -128,7 +128,9 @@ func (q queryServer) AgencyKeys(ctx context.Context, req *types.QueryAgencyKeysR
 		return nil, notFound(err)
 	}
 	keys, page, err := query.CollectionPaginate(ctx, q.k.AgencyKeys, req.Pagination,
-		func(_ collections.Pair[string, string], key types.AgencyKey) (types.AgencyKey, error) { return key, nil },
+		func(_ collections.Pair[string, string], key types.AgencyKey) (types.AgencyKey, error) {
+			return key, nil
+		},
 		query.WithCollectionPaginationPairPrefix[string, string](req.AgencyId))
 	if err != nil {
 		return nil, err
@@ -155,7 +157,9 @@ func (q queryServer) Proposals(ctx context.Context, req *types.QueryProposalsReq
 
 func (q queryServer) DoubleSigns(ctx context.Context, req *types.QueryDoubleSignsRequest) (*types.QueryDoubleSignsResponse, error) {
 	recs, page, err := query.CollectionPaginate(ctx, q.k.DoubleSigns, req.Pagination,
-		func(_ collections.Pair[int64, []byte], r types.DoubleSignRecord) (types.DoubleSignRecord, error) { return r, nil })
+		func(_ collections.Pair[int64, []byte], r types.DoubleSignRecord) (types.DoubleSignRecord, error) {
+			return r, nil
+		})
 	if err != nil {
 		return nil, err
 	}

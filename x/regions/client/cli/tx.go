@@ -183,7 +183,9 @@ func proposeCmd() *cobra.Command {
 		Use:   "remove-region [code]",
 		Short: "Propose removing a region, its validators and agencies",
 		Args:  cobra.ExactArgs(1),
-		RunE:  func(cmd *cobra.Command, args []string) error { return submit(cmd, types.ProposalAction{RemoveRegion: args[0]}) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return submit(cmd, types.ProposalAction{RemoveRegion: args[0]})
+		},
 	}
 	setShare := &cobra.Command{
 		Use:   "set-power-share [region] [power-share]",
