@@ -41,14 +41,15 @@ func DefaultNodeHome() string {
 
 // NewRootCmd builds baynetd.
 func NewRootCmd() *cobra.Command {
-	enc := app.MakeEncodingConfig()
+	// The command tree reads the codecs and AutoCLI options off a throwaway app,
+	// so that every module's types are registered exactly as on a node.
 	tempApp := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, emptyAppOptions{})
 
 	initClientCtx := client.Context{}.
-		WithCodec(enc.Codec).
-		WithInterfaceRegistry(enc.InterfaceRegistry).
-		WithTxConfig(enc.TxConfig).
-		WithLegacyAmino(enc.Amino).
+		WithCodec(tempApp.AppCodec()).
+		WithInterfaceRegistry(tempApp.InterfaceRegistry()).
+		WithTxConfig(tempApp.TxConfig()).
+		WithLegacyAmino(tempApp.LegacyAmino()).
 		WithInput(os.Stdin).
 		WithAccountRetriever(authtypes.AccountRetriever{}).
 		WithHomeDir(DefaultNodeHome()).

@@ -3,15 +3,24 @@ package keeper_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cosmos/gogoproto/proto"
+	"github.com/emmansun/gmsm/sm2"
+	"github.com/emmansun/gmsm/smx509"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/core/address"
@@ -20,6 +29,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	codectestutil "github.com/cosmos/cosmos-sdk/codec/testutil"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/testutil"
@@ -305,4 +315,134 @@ func sortedKeys(keys ...[]byte) [][]byte {
 	out := append([][]byte(nil), keys...)
 	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i], out[j]) < 0 })
 	return out
+}
+
+// keyMaterial is one public key of every scheme in the encodings agencies
+// hold, with the canonical form the chain is expected to store.
+type keyMaterial struct {
+	ed25519Raw          []byte
+	secp256k1Compressed []byte
+	p256PKIX            []byte
+	p256Compressed      []byte
+	p256Uncompressed    []byte
+	p384Uncompressed    []byte
+	p384Compressed      []byte
+	sm2PKIX             []byte
+	sm2Compressed       []byte
+	rsaPKCS1            []byte
+	rsaPEM              []byte
+	rsaPKIX             []byte
+}
+
+var testKeys = sync.OnceValue(func() keyMaterial {
+	var km keyMaterial
+	km.ed25519Raw = consKey("agency signing key")
+	km.secp256k1Compressed = secp256k1.GenPrivKeyFromSecret([]byte("agency secp256k1")).PubKey().Bytes()
+
+	p256, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	must(err)
+	km.p256PKIX, err = x509.MarshalPKIXPublicKey(&p256.PublicKey)
+	must(err)
+	km.p256Compressed = elliptic.MarshalCompressed(elliptic.P256(), p256.X, p256.Y)
+	km.p256Uncompressed = elliptic.Marshal(elliptic.P256(), p256.X, p256.Y)
+
+	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	must(err)
+	km.p384Uncompressed = elliptic.Marshal(elliptic.P384(), p384.X, p384.Y)
+	km.p384Compressed = elliptic.MarshalCompressed(elliptic.P384(), p384.X, p384.Y)
+
+	sm2Key, err := sm2.GenerateKey(rand.Reader)
+	must(err)
+	km.sm2PKIX, err = smx509.MarshalPKIXPublicKey(&sm2Key.PublicKey)
+	must(err)
+	km.sm2Compressed = elliptic.MarshalCompressed(sm2.P256(), sm2Key.X, sm2Key.Y)
+
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	must(err)
+	km.rsaPKCS1 = x509.MarshalPKCS1PublicKey(&rsaKey.PublicKey)
+	km.rsaPEM = pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: km.rsaPKCS1})
+	km.rsaPKIX, err = x509.MarshalPKIXPublicKey(&rsaKey.PublicKey)
+	must(err)
+	return km
+})
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// edKey is an ed25519 agency key input.
+func edKey(id, name string) types.AgencyKeyInput {
+	return types.AgencyKeyInput{KeyId: id, Scheme: "ed25519", PublicKey: consKey("agency key " + name)}
+}
+
+// agencyMsg registers agency id ("GD:amr") by its region's authority, as an
+// issuer of GD:business-licence with one ed25519 key "k1".
+func agencyMsg(id string) *types.MsgRegisterAgency {
+	region := id[:2]
+	return &types.MsgRegisterAgency{
+		Authority: authority(region), AgencyId: id, NameZh: "市场监督管理局", NameEn: "Market Regulation " + id,
+		Account: bech("agency/" + id), Roles: []types.AgencyRole{types.AGENCY_ROLE_ISSUER},
+		CredentialTypes: []string{region + ":business-licence"},
+		Keys:            []types.AgencyKeyInput{edKey("k1", id)},
+	}
+}
+
+// mustRun calls a msg-server method and fails the test on error.
+func mustRun[M any, R any](f *fixture, call func(context.Context, M) (R, error), msg M) R {
+	f.t.Helper()
+	res, err := call(f.ctx, msg)
+	require.NoError(f.t, err)
+	return res
+}
+
+func (f *fixture) registerAgency(msg *types.MsgRegisterAgency) {
+	f.t.Helper()
+	mustRun(f, f.ms.RegisterAgency, msg)
+}
+
+// addValidator adds a validator with key consKey(name) to region.
+func (f *fixture) addValidator(region, name string) []byte {
+	f.t.Helper()
+	pk := consKey(name)
+	mustRun(f, f.ms.AddValidator, &types.MsgAddValidator{
+		Authority: authority(region), Region: region, ConsensusPubkey: pk, Moniker: name, Operator: bech("operator/" + name),
+	})
+	return pk
+}
+
+// submit opens a proposal by region's authority.
+func (f *fixture) submit(region string, action types.ProposalAction) uint64 {
+	f.t.Helper()
+	res := mustRun(f, f.ms.SubmitProposal, &types.MsgSubmitProposal{Authority: authority(region), Action: action})
+	return res.ProposalId
+}
+
+// approve approves a proposal by region's authority and reports whether it executed.
+func (f *fixture) approve(region string, id uint64) bool {
+	f.t.Helper()
+	res := mustRun(f, f.ms.ApproveProposal, &types.MsgApproveProposal{Authority: authority(region), ProposalId: id})
+	return res.Executed
+}
+
+func (f *fixture) proposal(id uint64) types.Proposal {
+	f.t.Helper()
+	p, err := f.k.Proposals.Get(f.ctx, id)
+	require.NoError(f.t, err)
+	return p
+}
+
+// pass submits an action by the first region and has the others approve it
+// until it leaves the pending state.
+func (f *fixture) pass(action types.ProposalAction, regions ...string) types.Proposal {
+	f.t.Helper()
+	id := f.submit(regions[0], action)
+	for _, r := range regions[1:] {
+		if f.proposal(id).Status != types.PROPOSAL_STATUS_PENDING {
+			break
+		}
+		f.approve(r, id)
+	}
+	return f.proposal(id)
 }
