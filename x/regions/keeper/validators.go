@@ -102,6 +102,22 @@ func (k Keeper) guard(ctx context.Context, mutate func(*setView)) error {
 	return checkChange(p, v, next)
 }
 
+// checkNewcomer refuses a change that would bring in a key holding a third or
+// more of the voting power: until that node is online and in step, the
+// chain could not reach the two-thirds quorum it needs to commit.
+func (k Keeper) checkNewcomer(ctx context.Context, power uint64, mutate func(*setView)) error {
+	v, err := k.loadSetView(ctx)
+	if err != nil {
+		return err
+	}
+	mutate(&v)
+	_, total := v.total()
+	if 3*power >= total {
+		return errorsmod.Wrapf(types.ErrQuorum, "the new key would hold %d of %d voting power, a third or more; the chain would halt until it signs", power, total)
+	}
+	return nil
+}
+
 // GetValidator returns a validator by its consensus key.
 func (k Keeper) GetValidator(ctx context.Context, pubKey []byte) (types.Validator, error) {
 	key, err := k.Validators.Indexes.PubKey.MatchExact(ctx, pubKey)
@@ -142,6 +158,10 @@ func (k Keeper) AddValidator(ctx context.Context, v types.Validator) error {
 	if uint64(n+1) > region.PowerShare {
 		return errorsmod.Wrapf(types.ErrLimit, "region %s's power share %d cannot be split among %d validators", v.Region, region.PowerShare, n+1)
 	}
+	newPower := (region.PowerShare + uint64(n)) / uint64(n+1) // at most this, after the split
+	if err := k.checkNewcomer(ctx, newPower, func(s *setView) { s.counts[v.Region]++ }); err != nil {
+		return err
+	}
 	if err := k.ensureAccount(ctx, v.Operator); err != nil {
 		return err
 	}
@@ -175,6 +195,9 @@ func (k Keeper) RotateValidatorKey(ctx context.Context, region string, oldKey, n
 	}
 	if _, err := k.Validators.Indexes.PubKey.MatchExact(ctx, newKey); err == nil {
 		return errorsmod.Wrapf(types.ErrDuplicateValidator, "%X", newKey)
+	}
+	if err := k.checkNewcomer(ctx, uint64(v.Power), func(*setView) {}); err != nil {
+		return err
 	}
 	if err := k.Validators.Remove(ctx, collections.Join(region, oldKey)); err != nil {
 		return err
