@@ -198,7 +198,24 @@ func runningPid(home string) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return pid, syscall.Kill(pid, 0) == nil
+	return pid, alive(pid)
+}
+
+// alive reports whether pid is a live process: one that exists and is not a
+// zombie waiting to be reaped (a killed node is one for a moment).
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	// The state follows the parenthesised command name.
+	if i := strings.LastIndexByte(string(stat), ')'); i >= 0 && i+2 < len(stat) {
+		return stat[i+2] != 'Z'
+	}
+	return true
 }
 
 func latestHeight(rpc string) (int64, error) {
@@ -233,10 +250,10 @@ func testnetStop(cmd *cobra.Command, dir string) error {
 		}
 		_ = syscall.Kill(pid, syscall.SIGTERM)
 		deadline := time.Now().Add(10 * time.Second)
-		for syscall.Kill(pid, 0) == nil && time.Now().Before(deadline) {
+		for alive(pid) && time.Now().Before(deadline) {
 			time.Sleep(100 * time.Millisecond)
 		}
-		if syscall.Kill(pid, 0) == nil {
+		if alive(pid) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 		_ = os.Remove(filepath.Join(home, "node.pid"))

@@ -1,0 +1,12 @@
+// Package systemtest holds baynet's process-level system tests: they build
+// baynetd, start real networks of baynetd processes on 127.0.0.1 and drive
+// them through the command line and the CometBFT RPC.
+//
+// The tests carry the build tag "system", so a plain `go test ./...` skips
+// them. Run them with
+//
+//	go test -tags system -count=1 -v ./systemtest/...
+//
+// They use the ports 28000-28039 and 28100-28109 (local testnets) and
+// 26656-26660 (the dev chain's fixed ports), which must be free.
+package systemtest
