@@ -17,7 +17,7 @@ import (
 // NewAnteHandler builds baynet's ante chain: the SDK's checks, with fee
 // deduction replaced by a zero-fee rule and the permission rule placed before
 // any signature work, so an unknown account costs a node almost nothing.
-func NewAnteHandler(ak authkeeper.AccountKeeper, rk regionskeeper.Keeper, signModes *txsigning.HandlerMap) (sdk.AnteHandler, error) {
+func NewAnteHandler(ak authkeeper.AccountKeeper, rk regionskeeper.Keeper, signModes *txsigning.HandlerMap, sigCache *SigCache) (sdk.AnteHandler, error) {
 	return sdk.ChainAnteDecorators(
 		ante.NewSetUpContextDecorator(),
 		ante.NewExtensionOptionsDecorator(nil),
@@ -30,7 +30,7 @@ func NewAnteHandler(ak authkeeper.AccountKeeper, rk regionskeeper.Keeper, signMo
 		ante.NewSetPubKeyDecorator(ak),
 		ante.NewValidateSigCountDecorator(ak),
 		ante.NewSigGasConsumeDecorator(ak, ante.DefaultSigVerificationGasConsumer),
-		ante.NewSigVerificationDecorator(ak, signModes),
+		NewSigVerificationDecorator(sigCache, ak, signModes),
 		ante.NewIncrementSequenceDecorator(ak),
 	), nil
 }

@@ -70,6 +70,9 @@ type App struct {
 	UpgradeKeeper   *upgradekeeper.Keeper
 	RegionsKeeper   regionskeeper.Keeper
 
+	// SigCache verifies each transaction signature once per node, in batches.
+	SigCache *SigCache
+
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
@@ -143,7 +146,9 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	app.SetPreBlocker(app.PreBlocker)
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
-	anteHandler, err := NewAnteHandler(app.AccountKeeper, app.RegionsKeeper, enc.TxConfig.SignModeHandler())
+	app.SigCache = NewSigCache(app.AccountKeeper, enc.TxConfig.SignModeHandler(), enc.TxConfig.TxDecoder())
+	app.SetProcessProposal(app.SigCache.ProcessProposal)
+	anteHandler, err := NewAnteHandler(app.AccountKeeper, app.RegionsKeeper, enc.TxConfig.SignModeHandler(), app.SigCache)
 	if err != nil {
 		panic(err)
 	}
@@ -160,8 +165,11 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 // Name returns the app's name.
 func (app *App) Name() string { return app.BaseApp.Name() }
 
-// PreBlocker runs the upgrade module before each block.
-func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+// PreBlocker verifies the block's signatures as one batch (on every node:
+// full nodes and replays do not run ProcessProposal), then runs the upgrade
+// module.
+func (app *App) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+	app.SigCache.PrepareBlock(ctx, req.Txs)
 	return app.ModuleManager.PreBlock(ctx)
 }
 

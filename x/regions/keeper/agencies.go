@@ -46,7 +46,7 @@ func (k Keeper) ActiveAgencyWithRole(ctx context.Context, addr sdk.AccAddress, r
 		return a, err
 	}
 	if a.Status != types.AGENCY_STATUS_ACTIVE {
-		return a, errorsmod.Wrapf(types.ErrAgencyStatus, "agency %s is %s", a.Id, a.Status)
+		return a, errorsmod.Wrapf(types.ErrAgencyStatus, "agency %s is %s", a.Id, a.Status.Describe())
 	}
 	if !a.HasRole(role) {
 		return a, errorsmod.Wrapf(types.ErrInvalidAgency, "agency %s does not hold the role %s", a.Id, role)
@@ -96,7 +96,7 @@ func (k Keeper) RegisterAgency(ctx context.Context, msg *types.MsgRegisterAgency
 	if err := types.ValidateRoles(msg.Roles); err != nil {
 		return err
 	}
-	if err := types.ValidateCredentialTypes(msg.CredentialTypes, msg.Roles); err != nil {
+	if err := types.ValidateCredentialTypes(region, msg.CredentialTypes, msg.Roles); err != nil {
 		return err
 	}
 	if err := k.checkAddress("account", msg.Account); err != nil {
@@ -197,7 +197,11 @@ func (k Keeper) SetAgencyEntitlements(ctx context.Context, msg *types.MsgSetAgen
 	if err := types.ValidateRoles(msg.Roles); err != nil {
 		return err
 	}
-	if err := types.ValidateCredentialTypes(msg.CredentialTypes, msg.Roles); err != nil {
+	region, _, err := types.SplitScopedID(msg.AgencyId)
+	if err != nil {
+		return errorsmod.Wrap(types.ErrInvalidAgency, err.Error())
+	}
+	if err := types.ValidateCredentialTypes(region, msg.CredentialTypes, msg.Roles); err != nil {
 		return err
 	}
 	a, err := k.agencyOfAuthority(ctx, msg.Authority, msg.AgencyId)
@@ -237,7 +241,7 @@ func (k Keeper) SetAgencyStatus(ctx context.Context, signer, id string, to types
 		allowed = allowed || from == a.Status
 	}
 	if !allowed {
-		return errorsmod.Wrapf(types.ErrAgencyStatus, "agency %s is %s and cannot become %s", a.Id, a.Status, to)
+		return errorsmod.Wrapf(types.ErrAgencyStatus, "agency %s is %s and cannot become %s", a.Id, a.Status.Describe(), to.Describe())
 	}
 	old := a.Status
 	a.Status, a.StatusReason, a.StatusSince = to, reason, sdk.UnwrapSDKContext(ctx).BlockTime()

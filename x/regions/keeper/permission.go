@@ -40,7 +40,7 @@ func (k Keeper) Permission(ctx context.Context, addr sdk.AccAddress) (bool, []st
 		allowed = true
 		reasons = append(reasons, "active agency "+a.Id)
 	case err == nil:
-		reasons = append(reasons, fmt.Sprintf("agency %s is %s", a.Id, a.Status))
+		reasons = append(reasons, fmt.Sprintf("agency %s is %s", a.Id, a.Status.Describe()))
 	case !errors.Is(err, types.ErrUnknownAgency) && !errors.Is(err, collections.ErrNotFound):
 		return false, nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
+	"slices"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
@@ -59,6 +61,10 @@ func (v setView) total() (validators int, share uint64) {
 	return validators, share
 }
 
+// regions lists the regions that run validators in code order, so that a
+// guard names the same region on every node (a failed proposal stores it).
+func (v setView) regions() []string { return slices.Sorted(maps.Keys(v.counts)) }
+
 // checkChange applies the consortium's guards to a change from v to next. A
 // guard refuses a change that makes things worse: a set below the minimum
 // that shrinks further, or a region over the maximum share whose share grows.
@@ -70,7 +76,8 @@ func checkChange(p types.Params, v, next setView) error {
 	if after == 0 || (after < int(p.MinValidators) && after < before) {
 		return errorsmod.Wrapf(types.ErrQuorum, "%d validators would remain, the minimum is %d", after, p.MinValidators)
 	}
-	for r, n := range next.counts {
+	for _, r := range next.regions() {
+		n := next.counts[r]
 		if n > int(p.MaxValidatorsPerRegion) && n > v.counts[r] {
 			return errorsmod.Wrapf(types.ErrLimit, "region %s would run %d validators, the maximum is %d", r, n, p.MaxValidatorsPerRegion)
 		}
@@ -391,7 +398,8 @@ func checkSet(p types.Params, v setView) error {
 	if n < int(p.MinValidators) {
 		return errorsmod.Wrapf(types.ErrQuorum, "%d validators, the minimum is %d", n, p.MinValidators)
 	}
-	for r, c := range v.counts {
+	for _, r := range v.regions() {
+		c := v.counts[r]
 		if c > int(p.MaxValidatorsPerRegion) {
 			return errorsmod.Wrapf(types.ErrLimit, "region %s runs %d validators, the maximum is %d", r, c, p.MaxValidatorsPerRegion)
 		}

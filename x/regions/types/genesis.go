@@ -53,13 +53,21 @@ func (gs GenesisState) Validate() error {
 		if err != nil {
 			return errorsmod.Wrap(ErrInvalidAgency, err.Error())
 		}
-		if region != a.Region || !regions[region] {
+		// A removed region's agencies stay on record, retired, so that what
+		// they signed stays verifiable.
+		if region != a.Region || (!regions[region] && a.Status != AGENCY_STATUS_RETIRED) {
 			return errorsmod.Wrapf(ErrUnknownRegion, "agency %s: region %q", a.Id, a.Region)
 		}
 		if err := ValidateRoles(a.Roles); err != nil {
 			return err
 		}
-		if err := ValidateCredentialTypes(a.CredentialTypes, a.Roles); err != nil {
+		if err := ValidateName("name_zh", a.NameZh); err != nil {
+			return errorsmod.Wrapf(ErrInvalidAgency, "agency %s: %v", a.Id, err)
+		}
+		if err := ValidateName("name_en", a.NameEn); err != nil {
+			return errorsmod.Wrapf(ErrInvalidAgency, "agency %s: %v", a.Id, err)
+		}
+		if err := ValidateCredentialTypes(a.Region, a.CredentialTypes, a.Roles); err != nil {
 			return err
 		}
 		if _, ok := AgencyStatus_name[int32(a.Status)]; !ok || a.Status == AGENCY_STATUS_UNSPECIFIED {
@@ -75,7 +83,9 @@ func (gs GenesisState) Validate() error {
 		if !agencies[k.AgencyId] {
 			return errorsmod.Wrapf(ErrUnknownAgency, "key %s: agency %q", k.KeyId, k.AgencyId)
 		}
-		in := AgencyKeyInput{KeyId: k.KeyId, Scheme: k.Scheme, PublicKey: k.PublicKey, NotBefore: &k.NotBefore, NotAfter: k.NotAfter}
+		// The window is not checked: a key retired before it started (or in
+		// the block that added it) is stored with not_after <= not_before.
+		in := AgencyKeyInput{KeyId: k.KeyId, Scheme: k.Scheme, PublicKey: k.PublicKey}
 		if _, err := in.CanonicalKey(); err != nil {
 			return err
 		}

@@ -119,8 +119,10 @@ func ValidateRoles(roles []AgencyRole) error {
 	return nil
 }
 
-// ValidateCredentialTypes checks the credential types an issuer may issue.
-func ValidateCredentialTypes(types []string, roles []AgencyRole) error {
+// ValidateCredentialTypes checks the credential types an issuer of region
+// may issue: its own region's types only (another region's licences are
+// accepted through recognition rules, never issued here).
+func ValidateCredentialTypes(region string, types []string, roles []AgencyRole) error {
 	if len(types) > MaxCredentialTypes {
 		return errorsmod.Wrapf(ErrInvalidAgency, "at most %d credential types", MaxCredentialTypes)
 	}
@@ -129,8 +131,12 @@ func ValidateCredentialTypes(types []string, roles []AgencyRole) error {
 	}
 	seen := map[string]bool{}
 	for _, t := range types {
-		if _, _, err := SplitScopedID(t); err != nil {
+		typeRegion, _, err := SplitScopedID(t)
+		if err != nil {
 			return errorsmod.Wrapf(ErrInvalidAgency, "credential type: %v", err)
+		}
+		if typeRegion != region {
+			return errorsmod.Wrapf(ErrInvalidAgency, "credential type %s is not of the agency's region %s", t, region)
 		}
 		if seen[t] {
 			return errorsmod.Wrapf(ErrInvalidAgency, "credential type %s listed twice", t)
@@ -249,4 +255,9 @@ func (a ProposalAction) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidProposal, "a proposal must carry exactly one action, got %d", set)
 	}
 	return nil
+}
+
+// Describe names a status in plain words for error messages: "suspended".
+func (s AgencyStatus) Describe() string {
+	return strings.ToLower(strings.TrimPrefix(s.String(), "AGENCY_STATUS_"))
 }

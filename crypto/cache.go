@@ -1,0 +1,119 @@
+package crypto
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"sync"
+)
+
+// cacheDomain separates cache keys from every other SHA-256 use.
+const cacheDomain = "baynet/crypto/verify-cache/v1"
+
+// Cache remembers verifications that succeeded, so a node verifies each
+// signature once (say in CheckTx or ProcessProposal) and only looks it up
+// later (in FinalizeBlock). It holds at most its capacity of keys and evicts
+// the oldest first. Only Add records anything and a key is a hash of every
+// input of a verdict, so a hit can only ever repeat a success that was seen.
+// It is safe for concurrent use.
+type Cache struct {
+	capacity int // fixed at construction, so read without the lock
+
+	mu   sync.RWMutex
+	set  map[[32]byte]struct{}
+	ring [][32]byte // insertion order; ring[next] is the oldest once full
+	next int
+}
+
+// NewCache returns a Cache holding up to capacity keys; capacity < 1 gives a
+// cache that records nothing.
+func NewCache(capacity int) *Cache {
+	capacity = max(capacity, 0)
+	return &Cache{
+		capacity: capacity,
+		set:      make(map[[32]byte]struct{}, capacity),
+		ring:     make([][32]byte, 0, capacity),
+	}
+}
+
+// CacheKey is the cache key of Item{Key: k, Msg: msg, Sig: sig, Policy:
+// PolicyTx} where k has scheme and canonical bytes pubKey: a transaction
+// signature. For any other policy or an SM2 user id use Item.CacheKey, since a
+// success under PolicyExternal is no success under PolicyTx.
+func CacheKey(scheme Scheme, pubKey, msg, sig []byte) [32]byte {
+	return cacheKey(scheme, pubKey, msg, sig, PolicyTx, nil)
+}
+
+// CacheKey is the cache key of the item's verdict: SHA-256 over a
+// domain-separated, length-prefixed encoding of the scheme, the key's
+// canonical bytes, the message, the signature, the policy and, for SM2, the
+// user id. A nil key gives the zero key, which Add refuses.
+func (it Item) CacheKey() [32]byte {
+	if it.Key == nil {
+		return [32]byte{}
+	}
+	var uid []byte
+	if it.Key.Scheme() == SchemeSM2 && len(it.SM2UID) != 0 {
+		uid = it.SM2UID
+	}
+	pol := PolicyTx
+	if it.Policy == PolicyExternal {
+		pol = PolicyExternal
+	}
+	return cacheKey(it.Key.Scheme(), it.Key.Bytes(), it.Msg, it.Sig, pol, uid)
+}
+
+func cacheKey(scheme Scheme, pubKey, msg, sig []byte, pol Policy, uid []byte) [32]byte {
+	h := sha256.New()
+	var n [8]byte
+	field := func(b []byte) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	field([]byte(cacheDomain))
+	field([]byte(scheme))
+	field(pubKey)
+	field(msg)
+	field(sig)
+	field([]byte{byte(pol)})
+	field(uid)
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// Add records that the verification named by k succeeded. Call it only with
+// a key of an item that verified. Adding a present key does nothing.
+func (c *Cache) Add(k [32]byte) {
+	if c.capacity == 0 || k == ([32]byte{}) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.set[k]; ok {
+		return
+	}
+	if len(c.ring) < c.capacity {
+		c.ring = append(c.ring, k)
+	} else {
+		delete(c.set, c.ring[c.next])
+		c.ring[c.next] = k
+		c.next = (c.next + 1) % len(c.ring)
+	}
+	c.set[k] = struct{}{}
+}
+
+// Contains reports whether k was added and not yet evicted.
+func (c *Cache) Contains(k [32]byte) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	_, ok := c.set[k]
+	return ok
+}
+
+// Len returns the number of keys held.
+func (c *Cache) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.set)
+}

@@ -1,0 +1,132 @@
+package crypto
+
+import (
+	"encoding/binary"
+	"sync"
+	"testing"
+)
+
+func keyN(i int) [32]byte {
+	var k [32]byte
+	binary.BigEndian.PutUint64(k[24:], uint64(i)+1)
+	return k
+}
+
+func TestCacheEvictsOldest(t *testing.T) {
+	c := NewCache(3)
+	for i := range 5 {
+		c.Add(keyN(i))
+	}
+	if c.Len() != 3 {
+		t.Fatalf("Len = %d, want 3", c.Len())
+	}
+	for i, want := range []bool{false, false, true, true, true} {
+		if c.Contains(keyN(i)) != want {
+			t.Errorf("Contains(%d) = %v", i, !want)
+		}
+	}
+	c.Add(keyN(2)) // present: must not evict anything or move
+	c.Add(keyN(5)) // evicts 2, the oldest
+	for i, want := range []bool{false, false, false, true, true, true} {
+		if c.Contains(keyN(i)) != want {
+			t.Errorf("after re-add, Contains(%d) = %v", i, !want)
+		}
+	}
+}
+
+func TestCacheRefusesNothingAndZero(t *testing.T) {
+	c := NewCache(0)
+	c.Add(keyN(1))
+	if c.Len() != 0 || c.Contains(keyN(1)) {
+		t.Fatal("capacity-0 cache recorded a key")
+	}
+	c = NewCache(-5)
+	c.Add(keyN(1))
+	if c.Len() != 0 {
+		t.Fatal("negative-capacity cache recorded a key")
+	}
+	c = NewCache(4)
+	c.Add([32]byte{})
+	if c.Len() != 0 || c.Contains([32]byte{}) {
+		t.Fatal("zero key recorded")
+	}
+	if (Item{}).CacheKey() != ([32]byte{}) {
+		t.Fatal("an item without a key has a cache key")
+	}
+}
+
+// TestCacheKeySeparatesInputs changes each input of a verdict in turn,
+// including moving bytes across field boundaries, and requires a new key.
+func TestCacheKeySeparatesInputs(t *testing.T) {
+	sm2k := signers(t, SchemeSM2)[0].pub
+	edk := signers(t, SchemeEd25519)[0].pub
+	base := Item{Key: edk, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx}
+	variants := map[string]Item{
+		"msg":           {Key: edk, Msg: []byte("ax"), Sig: []byte("c"), Policy: PolicyTx},
+		"boundary":      {Key: edk, Msg: []byte("a"), Sig: []byte("bc"), Policy: PolicyTx},
+		"sig":           {Key: edk, Msg: []byte("ab"), Sig: []byte("d"), Policy: PolicyTx},
+		"policy":        {Key: edk, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyExternal},
+		"key":           {Key: signers(t, SchemeEd25519)[1].pub, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx},
+		"scheme":        {Key: foreignKey{SchemeSecp256k1, edk.Bytes()}, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx},
+		"sm2 uid":       {Key: sm2k, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx, SM2UID: []byte("u")},
+		"sm2 no uid":    {Key: sm2k, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx},
+		"sm2 other uid": {Key: sm2k, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx, SM2UID: []byte("v")},
+	}
+	seen := map[[32]byte]string{base.CacheKey(): "base"}
+	for name, it := range variants {
+		k := it.CacheKey()
+		if prev, dup := seen[k]; dup {
+			t.Errorf("%s has the cache key of %s", name, prev)
+		}
+		seen[k] = name
+	}
+	// Inputs that cannot change a verdict map to the same key.
+	same := []Item{
+		{Key: edk, Msg: []byte("ab"), Sig: []byte("c"), Policy: 7},
+		{Key: edk, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx, SM2UID: []byte("ignored")},
+		{Key: foreignKey{SchemeEd25519, edk.Bytes()}, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx},
+	}
+	for i, it := range same {
+		if it.CacheKey() != base.CacheKey() {
+			t.Errorf("same[%d] has another key", i)
+		}
+	}
+	if CacheKey(SchemeEd25519, edk.Bytes(), []byte("ab"), []byte("c")) != base.CacheKey() {
+		t.Error("CacheKey differs from the PolicyTx item's key")
+	}
+	empty := Item{Key: sm2k, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx, SM2UID: []byte{}}
+	if empty.CacheKey() != variants["sm2 no uid"].CacheKey() {
+		t.Error("an empty SM2 uid, which means the default, has another key")
+	}
+}
+
+func TestCacheConcurrent(t *testing.T) {
+	const capacity, writers, perWriter = 64, 8, 500
+	c := NewCache(capacity)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				k := keyN(w*perWriter + i)
+				c.Add(k)
+				c.Contains(k)
+				if n := c.Len(); n > capacity {
+					t.Errorf("Len = %d over capacity", n)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if c.Len() != capacity {
+		t.Fatalf("Len = %d, want %d", c.Len(), capacity)
+	}
+	held := 0
+	for i := range writers * perWriter {
+		if c.Contains(keyN(i)) {
+			held++
+		}
+	}
+	if held != capacity {
+		t.Fatalf("%d keys held, want %d", held, capacity)
+	}
+}

@@ -1,0 +1,57 @@
+package crypto
+
+// Policy selects the rules that differ between transaction signatures and
+// signatures made outside the chain.
+type Policy uint8
+
+const (
+	// PolicyExternal is for payloads signed off-chain (attestations,
+	// certificates, HSM output): an ECDSA signature is accepted with either
+	// half of S, since CAs and HSMs produce high S about half the time.
+	PolicyExternal Policy = iota
+	// PolicyTx is for transaction keys: an ECDSA signature (secp256k1, P-256,
+	// P-384) must have a low S, so that no third party can re-encode a
+	// signed transaction. Any value other than PolicyExternal is treated as
+	// PolicyTx.
+	PolicyTx
+)
+
+// Item is one signature to verify.
+type Item struct {
+	Key    PublicKey
+	Msg    []byte // the signed bytes; hashed by the scheme, any length
+	Sig    []byte
+	Policy Policy
+	// SM2UID is the signer's SM2 user id; nil or empty means the default
+	// "1234567812345678". Other schemes ignore it.
+	SM2UID []byte
+}
+
+// Verify checks one item and returns nil if it is valid, or its reason: one of
+// the Err* sentinels. It reaches the same verdict as a BatchVerifier, whose
+// ItemError for the item wraps the same reason.
+func Verify(it Item) error {
+	k, err := resolve(it.Key)
+	if err != nil {
+		return err
+	}
+	return verifyOne(k, it.Msg, it.Sig, it.Policy, it.SM2UID)
+}
+
+func verifyOne(k key, msg, sig []byte, pol Policy, uid []byte) error {
+	sc := scratchPool.Get().(*scratch)
+	err := safeVerify(k, sc, msg, sig, pol, uid)
+	scratchPool.Put(sc)
+	return err
+}
+
+// safeVerify turns a panic in an underlying library into a refused item: a
+// crafted signature must not be able to crash every validator.
+func safeVerify(k key, sc *scratch, msg, sig []byte, pol Policy, uid []byte) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = ErrVerifierFault
+		}
+	}()
+	return k.verify(sc, msg, sig, pol, uid)
+}
