@@ -23,7 +23,7 @@ type PublicKey interface {
 // single and batch verification share.
 type key interface {
 	PublicKey
-	// verify runs steps 2 to 4 of the package checks. sc is scratch space
+	// verify runs steps 2 to 5 of the package checks. sc is scratch space
 	// owned by the caller for the duration of the call.
 	verify(sc *scratch, msg, sig []byte, pol Policy, uid []byte) error
 }

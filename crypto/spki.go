@@ -36,10 +36,10 @@ type spki struct {
 // lengths, and nothing may follow the structure.
 func parseSPKI(der []byte) (spki, error) {
 	var (
-		in                = cryptobyte.String(der)
-		info, alg, params cryptobyte.String
-		oid               asn1.ObjectIdentifier
-		bits              asn1.BitString
+		in        = cryptobyte.String(der)
+		info, alg cryptobyte.String
+		oid       asn1.ObjectIdentifier
+		bits      asn1.BitString
 	)
 	if !in.ReadASN1(&info, cbasn1.SEQUENCE) || !in.Empty() ||
 		!info.ReadASN1(&alg, cbasn1.SEQUENCE) ||
@@ -50,7 +50,7 @@ func parseSPKI(der []byte) (spki, error) {
 	if bits.BitLength%8 != 0 {
 		return spki{}, errInvalidSPKI
 	}
-	params = alg
+	params := alg // what follows the OID
 	out := spki{key: bits.Bytes}
 	switch {
 	case oid.Equal(oidEd25519):

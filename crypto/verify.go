@@ -18,9 +18,9 @@ const (
 
 // Item is one signature to verify.
 type Item struct {
-	Key    PublicKey
-	Msg    []byte // the signed bytes; hashed by the scheme, any length
-	Sig    []byte
+	Key    PublicKey // a nil key fails with ErrMalformedKey
+	Msg    []byte    // the signed bytes, any length; the scheme hashes them
+	Sig    []byte    // in any encoding the key's scheme accepts
 	Policy Policy
 	// SM2UID is the signer's SM2 user id; nil or empty means the default
 	// "1234567812345678". Other schemes ignore it.

@@ -1,0 +1,6 @@
+//go:build purego
+
+package crypto
+
+// fips140Available: see fips_test.go.
+const fips140Available = false
