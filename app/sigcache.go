@@ -22,8 +22,12 @@ import (
 	bcrypto "github.com/baynet/baynet/crypto"
 )
 
-// sigCacheCapacity bounds the verified-signature cache: a few blocks' worth.
-const sigCacheCapacity = 200_000
+const (
+	// sigCacheCapacity bounds the verified-signature cache: a few blocks' worth.
+	sigCacheCapacity = 200_000
+	// secp256k1SigLen is the length of a transaction signature, r||s.
+	secp256k1SigLen = 64
+)
 
 // SigCache makes every node verify each transaction signature once, through
 // baynet's batched verifier. ProcessProposal (on validators) and the
@@ -81,6 +85,11 @@ func (c *SigCache) signatureItems(ctx sdk.Context, tx sdk.Tx) (items []bcrypto.I
 	for i, sig := range sigs {
 		single, isSingle := sig.Data.(*signing.SingleSignatureData)
 		if !isSingle || single.SignMode != signing.SignMode_SIGN_MODE_DIRECT {
+			return nil, false, nil
+		}
+		// The SDK takes only fixed-width r||s; baynet's verifier would also
+		// take DER, a second encoding of the same signature (another tx hash).
+		if len(single.Signature) != secp256k1SigLen {
 			return nil, false, nil
 		}
 		acc := c.ak.GetAccount(ctx, signers[i])
