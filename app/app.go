@@ -45,6 +45,12 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	"github.com/baynet/baynet/x/certs"
+	certskeeper "github.com/baynet/baynet/x/certs/keeper"
+	certstypes "github.com/baynet/baynet/x/certs/types"
+	"github.com/baynet/baynet/x/identity"
+	identitykeeper "github.com/baynet/baynet/x/identity/keeper"
+	identitytypes "github.com/baynet/baynet/x/identity/types"
 	"github.com/baynet/baynet/x/regions"
 	regionskeeper "github.com/baynet/baynet/x/regions/keeper"
 	regionstypes "github.com/baynet/baynet/x/regions/types"
@@ -69,6 +75,8 @@ type App struct {
 	ConsensusKeeper consensuskeeper.Keeper
 	UpgradeKeeper   *upgradekeeper.Keeper
 	RegionsKeeper   regionskeeper.Keeper
+	CertsKeeper     certskeeper.Keeper
+	IdentityKeeper  identitykeeper.Keeper
 
 	// SigCache verifies each transaction signature once per node, in batches.
 	SigCache *SigCache
@@ -94,7 +102,8 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	bApp.SetInterfaceRegistry(enc.InterfaceRegistry)
 	bApp.SetTxEncoder(enc.TxConfig.TxEncoder())
 
-	keys := storetypes.NewKVStoreKeys(authtypes.StoreKey, banktypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey, regionstypes.StoreKey)
+	keys := storetypes.NewKVStoreKeys(authtypes.StoreKey, banktypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey, regionstypes.StoreKey,
+		identitytypes.StoreKey, certstypes.StoreKey)
 	app := &App{BaseApp: bApp, cdc: enc.Codec, txConfig: enc.TxConfig, interfaceRegistry: enc.InterfaceRegistry, keys: keys}
 
 	authority := ConsortiumAuthority().String()
@@ -115,6 +124,10 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		cast.ToString(appOpts.Get(flags.FlagHome)), bApp, authority)
 
 	app.RegionsKeeper = regionskeeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(keys[regionstypes.StoreKey]), app.AccountKeeper, bApp.MsgServiceRouter())
+	app.IdentityKeeper = identitykeeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(keys[identitytypes.StoreKey]),
+		app.AccountKeeper.AddressCodec(), app.RegionsKeeper, authority)
+	app.CertsKeeper = certskeeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(keys[certstypes.StoreKey]), app.RegionsKeeper,
+		app.AccountKeeper.AddressCodec(), authority)
 
 	app.ModuleManager = module.NewManager(
 		auth.NewAppModule(enc.Codec, app.AccountKeeper, nil, nil),
@@ -122,6 +135,8 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		consensus.NewAppModule(enc.Codec, app.ConsensusKeeper),
 		upgrade.NewAppModule(app.UpgradeKeeper, app.AccountKeeper.AddressCodec()),
 		regions.NewAppModule(app.RegionsKeeper),
+		identity.NewAppModule(app.IdentityKeeper),
+		certs.NewAppModule(app.CertsKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, nil)
 	app.BasicModuleManager.RegisterInterfaces(enc.InterfaceRegistry)
@@ -131,8 +146,11 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	// x/bank must end blocks first in v0.54; x/regions hands CometBFT the
 	// validator updates.
 	app.ModuleManager.SetOrderEndBlockers(banktypes.ModuleName, regionstypes.ModuleName)
-	// x/regions creates accounts for the members it registers, so auth comes first.
-	genesisOrder := []string{authtypes.ModuleName, banktypes.ModuleName, regionstypes.ModuleName, consensustypes.ModuleName, upgradetypes.ModuleName}
+	// x/regions creates accounts for the members it registers, so auth comes
+	// first; x/identity's relayers and identity providers, and x/certs'
+	// issuers, are its agencies.
+	genesisOrder := []string{authtypes.ModuleName, banktypes.ModuleName, regionstypes.ModuleName, identitytypes.ModuleName,
+		certstypes.ModuleName, consensustypes.ModuleName, upgradetypes.ModuleName}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
 

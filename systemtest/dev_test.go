@@ -76,7 +76,7 @@ func TestDevChainStarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"http://127.0.0.1:26657", "gd-authority", "gd-amr"} {
+	for _, want := range []string{"http://127.0.0.1:26657", "gd-authority", "gd-amr", "gd-idp (GD:idp)", "hk-iamsmart (HK:iamsmart)"} {
 		if !strings.Contains(string(bz), want) {
 			t.Errorf("baynetd dev did not print %q", want)
 		}

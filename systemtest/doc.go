@@ -7,6 +7,6 @@
 //
 //	go test -tags system -count=1 -v ./systemtest/...
 //
-// They use the ports 28000-28039 and 28100-28109 (local testnets) and
+// They use the ports 28000-28039, 28100-28109, 28200-28209 and 28300-28309 (local testnets) and
 // 26656-26660 (the dev chain's fixed ports), which must be free.
 package systemtest

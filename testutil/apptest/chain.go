@@ -146,11 +146,16 @@ func (c *Chain) SignTx(signer Account, fee sdk.Coins, msgs ...sdk.Msg) []byte {
 // with key in SIGN_MODE_DIRECT for the given account number and sequence,
 // and encodes it.
 func SignTx(txConfig client.TxConfig, chainID string, key cryptotypes.PrivKey, accNum, seq uint64, fee sdk.Coins, msgs ...sdk.Msg) ([]byte, error) {
+	return SignTxWithGas(txConfig, chainID, key, accNum, seq, Gas, fee, msgs...)
+}
+
+// SignTxWithGas is SignTx with the gas limit gas, for large transactions.
+func SignTxWithGas(txConfig client.TxConfig, chainID string, key cryptotypes.PrivKey, accNum, seq, gas uint64, fee sdk.Coins, msgs ...sdk.Msg) ([]byte, error) {
 	b := txConfig.NewTxBuilder()
 	if err := b.SetMsgs(msgs...); err != nil {
 		return nil, err
 	}
-	b.SetGasLimit(Gas)
+	b.SetGasLimit(gas)
 	b.SetFeeAmount(fee)
 	// Signer infos go in first: the signed bytes cover them.
 	unsigned := signing.SignatureV2{

@@ -19,7 +19,8 @@ func devCmd() *cobra.Command {
 		Use:   "dev",
 		Short: "Run a single-node dev chain with the GD, HK, MO and joint-office regions and demo agencies",
 		Long: `Creates, on first use, a single-node chain in --home (default ~/.baynet-dev) with the
-four consortium regions, one demo agency per region and their keys in a test keyring,
+four consortium regions, one demo agency per region, the GD and HK identity providers and
+their keys in a test keyring,
 1-second blocks and the embedded store, then runs it in the foreground. Later runs
 reuse the chain. Every server listens on 127.0.0.1 only.`,
 		Args: cobra.NoArgs,

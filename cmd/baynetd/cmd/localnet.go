@@ -23,11 +23,13 @@ import (
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/baynet/baynet/app"
+	certstypes "github.com/baynet/baynet/x/certs/types"
 	regionstypes "github.com/baynet/baynet/x/regions/types"
 )
 
 // The local networks (dev chain and testnet) share this layout: the four
-// members of the consortium and one demo agency each.
+// members of the consortium, one demo agency each, and the GD and HK
+// identity providers.
 
 // demoRegion is a consortium member of a local network.
 type demoRegion struct {
@@ -58,6 +60,10 @@ var demoAgencies = []demoAgency{
 		[]regionstypes.AgencyRole{regionstypes.AGENCY_ROLE_CA_OPERATOR}, nil},
 	{"JOINT:ggtp", "joint-ggtp", "大湾区公共资源交易平台", "Bay Area public resource trading platform",
 		[]regionstypes.AgencyRole{regionstypes.AGENCY_ROLE_TRADING_PLATFORM}, nil},
+	{"GD:idp", "gd-idp", "广东省统一身份认证平台", "Guangdong unified identity authentication",
+		[]regionstypes.AgencyRole{regionstypes.AGENCY_ROLE_IDENTITY_PROVIDER}, nil},
+	{"HK:iamsmart", "hk-iamsmart", "智方便", "iAM Smart",
+		[]regionstypes.AgencyRole{regionstypes.AGENCY_ROLE_IDENTITY_PROVIDER}, nil},
 }
 
 func authorityKeyName(region string) string { return strings.ToLower(region) + "-authority" }
@@ -199,6 +205,9 @@ func writeLocalGenesis(homes []string, chainID string, vals []localValidator, ad
 	}
 	var err error
 	if state[regionstypes.ModuleName], err = tempApp.AppCodec().MarshalJSON(gs); err != nil {
+		return err
+	}
+	if state[certstypes.ModuleName], err = tempApp.AppCodec().MarshalJSON(demoCertsGenesis()); err != nil {
 		return err
 	}
 	appState, err := json.MarshalIndent(state, "", "  ")

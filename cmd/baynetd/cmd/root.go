@@ -28,6 +28,7 @@ import (
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 
 	"github.com/baynet/baynet/app"
+	identitycli "github.com/baynet/baynet/x/identity/client/cli"
 )
 
 // DefaultNodeHome is ~/.baynet.
@@ -83,6 +84,7 @@ func NewRootCmd() *cobra.Command {
 		debug.Cmd(),
 		devCmd(),
 		testnetCmd(),
+		identitycli.HolderCmd(),
 	)
 	server.AddCommands(rootCmd, DefaultNodeHome(), newApp, exportApp, func(*cobra.Command) {})
 	rootCmd.AddCommand(
@@ -114,10 +116,14 @@ func AppConfig() *serverconfig.Config {
 	return cfg
 }
 
-// CometConfig is config.toml's defaults: one-second blocks.
+// CometConfig is config.toml's defaults: one-second blocks, and room for a
+// bulk issuance of 10,000 attestations (x/certs' max_bulk, 2-3 MB) in one
+// transaction.
 func CometConfig() *cmtcfg.Config {
 	cfg := cmtcfg.DefaultConfig()
 	cfg.Consensus.TimeoutCommit = time.Second
+	cfg.Mempool.MaxTxBytes = 4 << 20
+	cfg.RPC.MaxBodyBytes = 8 << 20
 	return cfg
 }
 

@@ -1,0 +1,194 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/baynet/baynet/x/certs/types"
+)
+
+// MaxAnchoredIDs is the most ids one Anchored query checks.
+const MaxAnchoredIDs = 1000
+
+type queryServer struct{ k Keeper }
+
+// NewQueryServerImpl returns the module's Query service.
+func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
+
+var _ types.QueryServer = queryServer{}
+
+// queryError maps the module's errors to gRPC codes.
+func queryError(err error) error {
+	switch {
+	case errors.Is(err, collections.ErrNotFound) || errors.Is(err, types.ErrUnknownAttestation) || errors.Is(err, types.ErrUnknownCredentialType):
+		return status.Error(codes.NotFound, err.Error())
+	case errors.Is(err, types.ErrInvalidRequest) || errors.Is(err, types.ErrInvalidCredentialType) || errors.Is(err, types.ErrInvalidAttestation):
+		return status.Error(codes.InvalidArgument, err.Error())
+	}
+	return err
+}
+
+func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}
+
+func (q queryServer) CredentialType(ctx context.Context, req *types.QueryCredentialTypeRequest) (*types.QueryCredentialTypeResponse, error) {
+	t, err := q.k.GetCredentialType(ctx, req.TypeId)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return &types.QueryCredentialTypeResponse{CredentialType: t}, nil
+}
+
+func (q queryServer) CredentialTypes(ctx context.Context, req *types.QueryCredentialTypesRequest) (*types.QueryCredentialTypesResponse, error) {
+	var opts []func(*query.CollectionsPaginateOptions[CredentialTypeKey])
+	if req.Region != "" {
+		opts = append(opts, query.WithCollectionPaginationPairPrefix[string, string](req.Region))
+	}
+	ts, page, err := query.CollectionPaginate(ctx, q.k.CredentialTypes, req.Pagination,
+		func(_ CredentialTypeKey, t types.CredentialType) (types.CredentialType, error) { return t, nil }, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryCredentialTypesResponse{CredentialTypes: ts, Pagination: page}, nil
+}
+
+// state returns an attestation with its record and its status at the
+// query's block time.
+func (q queryServer) state(ctx context.Context, id []byte) (types.AttestationState, error) {
+	att, rec, err := q.k.GetAttestation(ctx, id)
+	if err != nil {
+		return types.AttestationState{}, err
+	}
+	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	return types.AttestationState{Attestation: att, Record: rec, Status: types.CurrentStatus(att, rec, now)}, nil
+}
+
+func (q queryServer) Attestation(ctx context.Context, req *types.QueryAttestationRequest) (*types.QueryAttestationResponse, error) {
+	id, err := types.ParseID(req.Id)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	st, err := q.state(ctx, id)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return &types.QueryAttestationResponse{Attestation: st}, nil
+}
+
+func (q queryServer) StatusAt(ctx context.Context, req *types.QueryStatusAtRequest) (*types.QueryStatusAtResponse, error) {
+	id, err := types.ParseID(req.Id)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	att, st, change, err := q.k.StatusAt(ctx, id, req.Time)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return &types.QueryStatusAtResponse{Status: st, Change: change, ValidFrom: att.Payload.ValidFrom, ExpiresAt: att.ExpiresAt}, nil
+}
+
+func (q queryServer) History(ctx context.Context, req *types.QueryHistoryRequest) (*types.QueryHistoryResponse, error) {
+	id, err := types.ParseID(req.Id)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	if has, err := q.k.Attestations.Has(ctx, id); err != nil {
+		return nil, err
+	} else if !has {
+		return nil, status.Errorf(codes.NotFound, "attestation %s", req.Id)
+	}
+	changes, page, err := query.CollectionPaginate(ctx, q.k.History, req.Pagination,
+		func(_ HistoryKey, c types.StatusChange) (types.StatusChange, error) { return c, nil },
+		query.WithCollectionPaginationPairPrefix[[]byte, uint32](id))
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryHistoryResponse{Changes: changes, Pagination: page}, nil
+}
+
+func (q queryServer) AttestationsByLicence(ctx context.Context, req *types.QueryAttestationsByLicenceRequest) (*types.QueryAttestationsResponse, error) {
+	if err := types.ValidateLicenceID(req.LicenceId); err != nil {
+		return nil, queryError(err)
+	}
+	refs := q.k.AttestationsByLicence
+	if req.Issuer != "" {
+		id, err := refs.Get(ctx, collections.Join(req.LicenceId, req.Issuer))
+		if errors.Is(err, collections.ErrNotFound) {
+			return &types.QueryAttestationsResponse{Pagination: &query.PageResponse{}}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		st, err := q.state(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return &types.QueryAttestationsResponse{Attestations: []types.AttestationState{st}, Pagination: &query.PageResponse{Total: 1}}, nil
+	}
+	states, page, err := query.CollectionPaginate(ctx, refs, req.Pagination,
+		func(_ collections.Pair[string, string], id []byte) (types.AttestationState, error) {
+			return q.state(ctx, id)
+		},
+		query.WithCollectionPaginationPairPrefix[string, string](req.LicenceId))
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryAttestationsResponse{Attestations: states, Pagination: page}, nil
+}
+
+func (q queryServer) AttestationsBySubject(ctx context.Context, req *types.QueryAttestationsBySubjectRequest) (*types.QueryAttestationsResponse, error) {
+	if req.Subject == "" {
+		return nil, status.Error(codes.InvalidArgument, "subject is required")
+	}
+	return q.byRef(ctx, q.k.AttestationsBySubject, req.Subject, req.Pagination)
+}
+
+func (q queryServer) AttestationsByIssuer(ctx context.Context, req *types.QueryAttestationsByIssuerRequest) (*types.QueryAttestationsResponse, error) {
+	if req.Issuer == "" {
+		return nil, status.Error(codes.InvalidArgument, "issuer is required")
+	}
+	return q.byRef(ctx, q.k.AttestationsByIssuer, req.Issuer, req.Pagination)
+}
+
+// byRef pages through the attestations an index files under ref.
+func (q queryServer) byRef(ctx context.Context, idx collections.KeySet[RefKey], ref string, pageReq *query.PageRequest) (*types.QueryAttestationsResponse, error) {
+	states, page, err := query.CollectionPaginate(ctx, idx, pageReq,
+		func(key collections.Pair[string, []byte], _ collections.NoValue) (types.AttestationState, error) {
+			return q.state(ctx, key.K2())
+		},
+		query.WithCollectionPaginationPairPrefix[string, []byte](ref))
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryAttestationsResponse{Attestations: states, Pagination: page}, nil
+}
+
+func (q queryServer) Anchored(ctx context.Context, req *types.QueryAnchoredRequest) (*types.QueryAnchoredResponse, error) {
+	if len(req.Ids) > MaxAnchoredIDs {
+		return nil, status.Errorf(codes.InvalidArgument, "%d ids, at most %d per query", len(req.Ids), MaxAnchoredIDs)
+	}
+	out := make([]bool, len(req.Ids))
+	for i, s := range req.Ids {
+		id, err := types.ParseID(s)
+		if err != nil {
+			return nil, queryError(err)
+		}
+		if out[i], err = q.k.Attestations.Has(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return &types.QueryAnchoredResponse{Anchored: out}, nil
+}

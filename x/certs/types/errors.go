@@ -1,0 +1,25 @@
+package types
+
+import "cosmossdk.io/errors"
+
+// Errors of x/certs, registered from code 2 without gaps. An error about one
+// item of a bulk message starts with "item <index>: " (see ItemError).
+var (
+	ErrInvalidCredentialType   = errors.Register(ModuleName, 2, "invalid credential type")
+	ErrDuplicateCredentialType = errors.Register(ModuleName, 3, "credential type already registered")
+	ErrUnknownCredentialType   = errors.Register(ModuleName, 4, "unknown credential type")
+	ErrInvalidAttestation      = errors.Register(ModuleName, 5, "invalid attestation")
+	ErrDuplicateAttestation    = errors.Register(ModuleName, 6, "attestation already anchored")
+	ErrDuplicateLicence        = errors.Register(ModuleName, 7, "licence already attested by this issuer")
+	ErrUnknownAttestation      = errors.Register(ModuleName, 8, "unknown attestation")
+	ErrNotEntitled             = errors.Register(ModuleName, 9, "issuer is not entitled to the credential type")
+	ErrIssuerMismatch          = errors.Register(ModuleName, 10, "attestation names another issuer")
+	ErrInvalidSignature        = errors.Register(ModuleName, 11, "issuer signature does not verify")
+	ErrUnauthorized            = errors.Register(ModuleName, 12, "signer may not change this attestation")
+	ErrInvalidTransition       = errors.Register(ModuleName, 13, "status change not allowed")
+	ErrHistoryFull             = errors.Register(ModuleName, 14, "attestation's status history is full")
+	ErrTooManyItems            = errors.Register(ModuleName, 15, "too many attestations in one message")
+	ErrInvalidParams           = errors.Register(ModuleName, 16, "invalid params")
+	ErrInvalidGenesis          = errors.Register(ModuleName, 17, "invalid genesis")
+	ErrInvalidRequest          = errors.Register(ModuleName, 18, "invalid request")
+)

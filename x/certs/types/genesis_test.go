@@ -1,0 +1,102 @@
+package types_test
+
+import (
+	"crypto/sha256"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/baynet/baynet/x/certs/types"
+)
+
+func validGenesis() types.GenesisState {
+	issued := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	p := vectorPayload()
+	digest := sha256.Sum256([]byte("schema"))
+	gs := *types.DefaultGenesis()
+	gs.CredentialTypes = []types.CredentialType{{
+		Id: "GD:business-licence", Region: "GD", NameZh: "营业执照", NameEn: "Business licence", SchemaDigest: digest[:],
+	}}
+	gs.Attestations = []types.GenesisAttestation{{
+		Attestation: types.Attestation{Id: p.ID(), Payload: p, Signature: []byte{1}, IssuedAt: issued, IssuedHeight: 5, ExpiresAt: p.ValidUntil},
+		History: []types.StatusChange{
+			{Seq: 0, Status: types.ATTESTATION_STATUS_ACTIVE, Time: issued, Height: 5},
+			{Seq: 1, Status: types.ATTESTATION_STATUS_REVOKED, Reason: "fraud", Time: issued.Add(time.Hour), Height: 9},
+		},
+	}}
+	return gs
+}
+
+func TestGenesisValidate(t *testing.T) {
+	require.NoError(t, types.DefaultGenesis().Validate())
+	require.NoError(t, validGenesis().Validate())
+	cases := []struct {
+		name   string
+		change func(gs *types.GenesisState)
+		want   error
+	}{
+		{"bad params", func(gs *types.GenesisState) { gs.Params.MaxBulk = 0 }, types.ErrInvalidParams},
+		{"duplicate type", func(gs *types.GenesisState) { gs.CredentialTypes = append(gs.CredentialTypes, gs.CredentialTypes[0]) }, types.ErrDuplicateCredentialType},
+		{"type region mismatch", func(gs *types.GenesisState) { gs.CredentialTypes[0].Region = "HK" }, types.ErrInvalidCredentialType},
+		{"id of another payload", func(gs *types.GenesisState) { gs.Attestations[0].Attestation.Payload.LicenceId = "other" }, types.ErrInvalidGenesis},
+		{"unknown type", func(gs *types.GenesisState) { gs.CredentialTypes = nil }, types.ErrUnknownCredentialType},
+		{"expiry not the payload's", func(gs *types.GenesisState) { gs.Attestations[0].Attestation.ExpiresAt++ }, types.ErrInvalidGenesis},
+		{"no signature", func(gs *types.GenesisState) { gs.Attestations[0].Attestation.Signature = nil }, types.ErrInvalidGenesis},
+		{"duplicate attestation", func(gs *types.GenesisState) { gs.Attestations = append(gs.Attestations, gs.Attestations[0]) }, types.ErrDuplicateAttestation},
+		{"no history", func(gs *types.GenesisState) { gs.Attestations[0].History = nil }, types.ErrInvalidGenesis},
+		{"history not starting at issuance", func(gs *types.GenesisState) { gs.Attestations[0].History[0].Time = time.Unix(1, 0) }, types.ErrInvalidGenesis},
+		{"gap in seq", func(gs *types.GenesisState) { gs.Attestations[0].History[1].Seq = 2 }, types.ErrInvalidGenesis},
+		{"change after revocation", func(gs *types.GenesisState) {
+			h := &gs.Attestations[0].History
+			*h = append(*h, types.StatusChange{Seq: 2, Status: types.ATTESTATION_STATUS_ACTIVE, Time: (*h)[1].Time})
+		}, types.ErrInvalidGenesis},
+		{"history going back in time", func(gs *types.GenesisState) {
+			gs.Attestations[0].History[1].Time = gs.Attestations[0].History[0].Time.Add(-time.Second)
+		}, types.ErrInvalidGenesis},
+		{"derived status stored", func(gs *types.GenesisState) { gs.Attestations[0].History[1].Status = types.ATTESTATION_STATUS_EXPIRED }, types.ErrInvalidGenesis},
+		{"history over the cap", func(gs *types.GenesisState) {
+			gs.Params.MaxStatusChanges = 2
+			gs.Attestations[0].History = append(gs.Attestations[0].History, gs.Attestations[0].History[1])
+		}, types.ErrInvalidGenesis},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			gs := validGenesis()
+			tc.change(&gs)
+			require.ErrorIs(t, gs.Validate(), tc.want)
+		})
+	}
+}
+
+func TestCredentialTypeValidate(t *testing.T) {
+	base := validGenesis().CredentialTypes[0]
+	ok := []func(*types.CredentialType){
+		func(*types.CredentialType) {},
+		func(c *types.CredentialType) { c.CatalogueCode = "11100000000013127D001" },
+		func(c *types.CredentialType) { c.DefaultValidity = 5 * 365 * 24 * time.Hour },
+	}
+	for _, change := range ok {
+		c := base
+		change(&c)
+		require.NoError(t, c.Validate())
+	}
+	bad := map[string]func(*types.CredentialType){
+		"id without region":          func(c *types.CredentialType) { c.Id = "business-licence" },
+		"no name":                    func(c *types.CredentialType) { c.NameEn = "" },
+		"catalogue code too short":   func(c *types.CredentialType) { c.CatalogueCode = "11100000000013127D01" },
+		"catalogue code with an O":   func(c *types.CredentialType) { c.CatalogueCode = "1110000000001312OD001" },
+		"catalogue code letter tail": func(c *types.CredentialType) { c.CatalogueCode = "11100000000013127D00A" },
+		"schema digest of 31 bytes":  func(c *types.CredentialType) { c.SchemaDigest = c.SchemaDigest[:31] },
+		"negative validity":          func(c *types.CredentialType) { c.DefaultValidity = -time.Hour },
+		"validity not whole seconds": func(c *types.CredentialType) { c.DefaultValidity = time.Hour + time.Millisecond },
+		"validity over a century":    func(c *types.CredentialType) { c.DefaultValidity = 101 * 365 * 24 * time.Hour },
+	}
+	for name, change := range bad {
+		t.Run(name, func(t *testing.T) {
+			c := base
+			change(&c)
+			require.ErrorIs(t, c.Validate(), types.ErrInvalidCredentialType)
+		})
+	}
+}

@@ -1,0 +1,37 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the name of the e-licence module.
+	ModuleName = "certs"
+	// StoreKey is the module's store key.
+	StoreKey = ModuleName
+)
+
+// Store prefixes. An attestation, its current status and each of its history
+// entries have their own keys, so that one proven read answers "what was
+// attested", "what is its status" and "what changed at step n". Attestation
+// ids are the raw 32 bytes of the SHA-256, length-prefixed (0x20) where
+// something follows them in a key. Prefixes from 0x08 on are free for the
+// recognition rules and CA trust lists.
+var (
+	// ParamsKey: 0x00 -> Params.
+	ParamsKey = collections.NewPrefix(0)
+	// CredentialTypesKey: 0x01 | region NUL-terminated | type id -> CredentialType.
+	CredentialTypesKey = collections.NewPrefix(1)
+	// AttestationsKey: 0x02 | id (32 bytes) -> Attestation.
+	AttestationsKey = collections.NewPrefix(2)
+	// AttestationsByLicenceKey: 0x03 | licence id NUL-terminated | issuer -> id,
+	// unique: an issuer attests a licence once.
+	AttestationsByLicenceKey = collections.NewPrefix(3)
+	// AttestationsBySubjectKey: 0x04 | subject NUL-terminated | id -> nothing,
+	// for attestations with a subject.
+	AttestationsBySubjectKey = collections.NewPrefix(4)
+	// AttestationsByIssuerKey: 0x05 | issuer NUL-terminated | id -> nothing.
+	AttestationsByIssuerKey = collections.NewPrefix(5)
+	// StatusesKey: 0x06 | id (32 bytes) -> StatusRecord.
+	StatusesKey = collections.NewPrefix(6)
+	// HistoryKey: 0x07 | 0x20 | id | seq (uint32 big-endian) -> StatusChange.
+	HistoryKey = collections.NewPrefix(7)
+)

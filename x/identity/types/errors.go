@@ -1,0 +1,36 @@
+package types
+
+import "cosmossdk.io/errors"
+
+// Errors of the identity module, registered from code 2 without gaps.
+var (
+	ErrInvalidAnchor         = errors.Register(ModuleName, 2, "invalid anchor")
+	ErrUnknownAnchor         = errors.Register(ModuleName, 3, "unknown anchor")
+	ErrDuplicateAnchor       = errors.Register(ModuleName, 4, "anchor already exists")
+	ErrAnchorDeactivated     = errors.Register(ModuleName, 5, "anchor is deactivated")
+	ErrInvalidKey            = errors.Register(ModuleName, 6, "invalid anchor key")
+	ErrDuplicateKey          = errors.Register(ModuleName, 7, "key already registered")
+	ErrUnknownKey            = errors.Register(ModuleName, 8, "unknown anchor key")
+	ErrKeyRevoked            = errors.Register(ModuleName, 9, "anchor key is revoked")
+	ErrKeyPurpose            = errors.Register(ModuleName, 10, "anchor key lacks the purpose")
+	ErrLastAuthenticationKey = errors.Register(ModuleName, 11, "an anchor must keep an authentication key")
+	ErrInvalidSignature      = errors.Register(ModuleName, 12, "invalid holder signature")
+	ErrInvalidPayload        = errors.Register(ModuleName, 13, "invalid holder payload")
+	ErrWrongChain            = errors.Register(ModuleName, 14, "payload is for another chain")
+	ErrWrongSequence         = errors.Register(ModuleName, 15, "wrong anchor sequence")
+	ErrNotRelayer            = errors.Register(ModuleName, 16, "relayer is not an active agency")
+	ErrNotIdentityProvider   = errors.Register(ModuleName, 17, "signer is not an active identity provider")
+	ErrWrongRegion           = errors.Register(ModuleName, 18, "identity provider does not serve the region")
+	ErrInvalidLink           = errors.Register(ModuleName, 19, "invalid identity link")
+	ErrDuplicateLink         = errors.Register(ModuleName, 20, "identity link already exists")
+	ErrUnknownLink           = errors.Register(ModuleName, 21, "unknown identity link")
+	ErrInvalidConsent        = errors.Register(ModuleName, 22, "invalid consent")
+	ErrUnknownConsent        = errors.Register(ModuleName, 23, "unknown consent")
+	ErrRecoveryPending       = errors.Register(ModuleName, 24, "a recovery is already pending")
+	ErrNoRecovery            = errors.Register(ModuleName, 25, "no recovery is pending")
+	ErrRecoveryNotDue        = errors.Register(ModuleName, 26, "recovery waiting period is not over")
+	ErrLimit                 = errors.Register(ModuleName, 27, "limit reached")
+	ErrInvalidParams         = errors.Register(ModuleName, 28, "invalid params")
+	ErrInvalidAddress        = errors.Register(ModuleName, 29, "invalid address")
+	ErrInvalidGenesis        = errors.Register(ModuleName, 30, "invalid genesis")
+)
