@@ -187,7 +187,7 @@ func (app *App) Name() string { return app.BaseApp.Name() }
 // full nodes and replays do not run ProcessProposal), then runs the upgrade
 // module.
 func (app *App) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
-	app.SigCache.PrepareBlock(ctx, req.Txs)
+	app.SigCache.PreBlock(ctx, req.Txs)
 	return app.ModuleManager.PreBlock(ctx)
 }
 

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"sync"
 	"sync/atomic"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -23,6 +26,8 @@ import (
 )
 
 const (
+	// keyCacheCapacity bounds the parsed public keys kept between blocks.
+	keyCacheCapacity = 20_000
 	// sigCacheCapacity bounds the verified-signature cache: a few blocks' worth.
 	sigCacheCapacity = 200_000
 	// secp256k1SigLen is the length of a transaction signature, r||s.
@@ -41,16 +46,22 @@ const (
 // (a multisig authority) goes through the SDK's own verification unchanged.
 type SigCache struct {
 	cache     *bcrypto.Cache
+	keys      *keyCache
 	ak        ante.AccountKeeper
 	signModes *txsigning.HandlerMap
 	decoder   sdk.TxDecoder
 
 	hits, misses atomic.Uint64
+
+	// proposed is the digest of the block ProcessProposal last prepared, so
+	// that the PreBlocker does not walk the same block a second time.
+	mu       sync.Mutex
+	proposed [32]byte
 }
 
 // NewSigCache returns an empty cache.
 func NewSigCache(ak ante.AccountKeeper, signModes *txsigning.HandlerMap, decoder sdk.TxDecoder) *SigCache {
-	return &SigCache{cache: bcrypto.NewCache(sigCacheCapacity), ak: ak, signModes: signModes, decoder: decoder}
+	return &SigCache{cache: bcrypto.NewCache(sigCacheCapacity), keys: newKeyCache(keyCacheCapacity), ak: ak, signModes: signModes, decoder: decoder}
 }
 
 // Stats returns how many signature checks the ante chain found cached and
@@ -108,19 +119,25 @@ func (c *SigCache) signatureItems(ctx sdk.Context, tx sdk.Tx) (items []bcrypto.I
 		if ctx.BlockHeight() != 0 {
 			accNum = acc.GetAccountNumber()
 		}
+		// The signer's bech32 form through the address codec: the SDK's global
+		// config lookup behind AccAddress.String costs more than a cache hit.
+		addr, err := c.ak.AddressCodec().BytesToString(signers[i])
+		if err != nil {
+			return nil, false, err
+		}
 		anyPk, err := codectypes.NewAnyWithValue(secpKey)
 		if err != nil {
 			return nil, false, err
 		}
 		signerData := txsigning.SignerData{
-			Address: acc.GetAddress().String(), ChainID: ctx.ChainID(), AccountNumber: accNum, Sequence: sig.Sequence,
+			Address: addr, ChainID: ctx.ChainID(), AccountNumber: accNum, Sequence: sig.Sequence,
 			PubKey: &anypb.Any{TypeUrl: anyPk.TypeUrl, Value: anyPk.Value},
 		}
 		signBytes, err := c.signModes.GetSignBytes(ctx, apisigning.SignMode_SIGN_MODE_DIRECT, signerData, txData)
 		if err != nil {
 			return nil, false, err
 		}
-		key, err := bcrypto.ParsePublicKey(bcrypto.SchemeSecp256k1, secpKey.Key)
+		key, err := c.keys.parse(secpKey.Key)
 		if err != nil {
 			return nil, false, nil
 		}
@@ -133,6 +150,37 @@ func (c *SigCache) signatureItems(ctx sdk.Context, tx sdk.Tx) (items []bcrypto.I
 // batch and caches what passed. It never fails: a transaction it cannot
 // decode or check is left to the ante chain, which refuses it there.
 func (c *SigCache) PrepareBlock(ctx sdk.Context, txs [][]byte) {
+	c.prepare(ctx, txs)
+}
+
+// blockDigest identifies a block's transaction list.
+func blockDigest(txs [][]byte) [32]byte {
+	h := sha256.New()
+	var n [8]byte
+	for _, tx := range txs {
+		binary.BigEndian.PutUint64(n[:], uint64(len(tx)))
+		h.Write(n[:])
+		h.Write(tx)
+	}
+	var d [32]byte
+	h.Sum(d[:0])
+	return d
+}
+
+// PreBlock prepares a block in FinalizeBlock unless ProcessProposal already
+// prepared the same one on this node (validators); full nodes and replays
+// prepare it here.
+func (c *SigCache) PreBlock(ctx sdk.Context, txs [][]byte) {
+	d := blockDigest(txs)
+	c.mu.Lock()
+	seen := d == c.proposed
+	c.mu.Unlock()
+	if !seen {
+		c.prepare(ctx, txs)
+	}
+}
+
+func (c *SigCache) prepare(ctx sdk.Context, txs [][]byte) {
 	batch := bcrypto.NewBatchVerifier()
 	var keys [][32]byte
 	for _, raw := range txs {
@@ -168,7 +216,11 @@ func (c *SigCache) PrepareBlock(ctx sdk.Context, txs [][]byte) {
 // Like the SDK's default, it accepts the block: a transaction with a bad
 // signature fails on its own in FinalizeBlock.
 func (c *SigCache) ProcessProposal(ctx sdk.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
-	c.PrepareBlock(ctx, req.Txs)
+	c.prepare(ctx, req.Txs)
+	d := blockDigest(req.Txs)
+	c.mu.Lock()
+	c.proposed = d
+	c.mu.Unlock()
 	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
 }
 
@@ -230,4 +282,36 @@ func (d SigVerificationDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulat
 	return d.inner.AnteHandle(ctx.WithIsSigverifyTx(false), tx, simulate, func(c sdk.Context, tx sdk.Tx, sim bool) (sdk.Context, error) {
 		return next(c.WithIsSigverifyTx(true), tx, sim)
 	})
+}
+
+// keyCache keeps parsed transaction keys: parsing decompresses the point,
+// which costs as much as the rest of a cache hit. It is cleared when full.
+type keyCache struct {
+	mu   sync.Mutex
+	max  int
+	keys map[string]bcrypto.PublicKey
+}
+
+func newKeyCache(max int) *keyCache {
+	return &keyCache{max: max, keys: make(map[string]bcrypto.PublicKey)}
+}
+
+func (kc *keyCache) parse(compressed []byte) (bcrypto.PublicKey, error) {
+	kc.mu.Lock()
+	k, ok := kc.keys[string(compressed)]
+	kc.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	k, err := bcrypto.ParsePublicKey(bcrypto.SchemeSecp256k1, compressed)
+	if err != nil {
+		return nil, err
+	}
+	kc.mu.Lock()
+	if len(kc.keys) >= kc.max {
+		clear(kc.keys)
+	}
+	kc.keys[string(compressed)] = k
+	kc.mu.Unlock()
+	return k, nil
 }

@@ -305,8 +305,9 @@ func runSigStep(b *testing.B, a *app.App, fx *sigBlock, dec sdk.AnteDecorator, c
 }
 
 // BenchmarkBlockSigFinalize measures the signature work of FinalizeBlock on
-// a validator whose cache ProcessProposal warmed: the PreBlocker's pass over
-// the block (every signature found cached) and baynet's signature step (a
+// a validator whose cache ProcessProposal warmed: the PreBlocker (which
+// recognises the block ProcessProposal prepared and only hashes the
+// transaction list) and baynet's signature step (a
 // hit on every transaction), against the stock SigVerificationDecorator
 // verifying the same transactions on the same state. Metrics: stock, ante
 // (baynet's step) and preblock per transaction; ante-x = stock/ante and
@@ -345,7 +346,7 @@ func BenchmarkBlockSigFinalize(b *testing.B) {
 		runBaynet := func() {
 			ctx := blockContext(a, sdk.ExecModeFinalize)
 			m := markCost()
-			a.SigCache.PrepareBlock(ctx, fx.raw)
+			a.SigCache.PreBlock(ctx, fx.raw)
 			preCost.add(m)
 			runSigStep(b, a, fx, baynet, &anteCost)
 		}
