@@ -128,6 +128,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		app.AccountKeeper.AddressCodec(), app.RegionsKeeper, authority)
 	app.CertsKeeper = certskeeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(keys[certstypes.StoreKey]), app.RegionsKeeper,
 		app.AccountKeeper.AddressCodec(), authority)
+	app.CertsKeeper.SetIdentityKeeper(app.IdentityKeeper)
 
 	app.ModuleManager = module.NewManager(
 		auth.NewAppModule(enc.Codec, app.AccountKeeper, nil, nil),

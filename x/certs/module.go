@@ -110,5 +110,8 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 // GetTxCmd returns the hand-written transaction commands; AutoCLI adds the rest.
 func (AppModule) GetTxCmd() *cobra.Command { return cli.TxCmd() }
 
+// GetQueryCmd returns the hand-written query commands; AutoCLI adds the rest.
+func (AppModule) GetQueryCmd() *cobra.Command { return cli.QueryCmd() }
+
 // ConsensusVersion implements module.HasConsensusVersion.
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }

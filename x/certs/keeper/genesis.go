@@ -2,6 +2,8 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
+	"math/big"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -54,7 +56,47 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
-	return nil
+	for _, r := range gs.RecognitionRules {
+		if err := k.setRule(ctx, r); err != nil {
+			return err
+		}
+	}
+	for _, r := range gs.SupersededRules {
+		if err := k.SupersededRules.Set(ctx, collections.Join(r.Id, r.Version), r); err != nil {
+			return err
+		}
+	}
+	for _, ca := range gs.Cas {
+		fp, err := hex.DecodeString(ca.Fingerprint)
+		if err != nil {
+			return err
+		}
+		if err := k.setCA(ctx, ca, fp); err != nil {
+			return err
+		}
+	}
+	for _, rec := range gs.CaRecognitions {
+		fp, err := hex.DecodeString(rec.Ca)
+		if err != nil {
+			return err
+		}
+		if err := k.CARecognitions.Set(ctx, collections.Join(rec.Region, fp), rec); err != nil {
+			return err
+		}
+	}
+	for _, rev := range gs.CertificateRevocations {
+		fp, err := hex.DecodeString(rev.Ca)
+		if err != nil {
+			return err
+		}
+		serial, _ := new(big.Int).SetString(rev.Serial, 10)
+		if err := k.Revocations.Set(ctx, collections.Join(fp, serial.Bytes()), rev); err != nil {
+			return err
+		}
+	}
+	// A genesis written before recognition rules existed has no next id:
+	// ids start at 1.
+	return k.NextRuleID.Set(ctx, max(gs.NextRuleId, 1))
 }
 
 // ExportGenesis writes the state out so that InitGenesis reproduces it.
@@ -76,6 +118,39 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 			return true, err
 		}
 		gs.Attestations = append(gs.Attestations, types.GenesisAttestation{Attestation: a, History: history})
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.RecognitionRules.Walk(ctx, nil, func(_ uint64, r types.RecognitionRule) (bool, error) {
+		gs.RecognitionRules = append(gs.RecognitionRules, r)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.SupersededRules.Walk(ctx, nil, func(_ RuleVersionKey, r types.RecognitionRule) (bool, error) {
+		gs.SupersededRules = append(gs.SupersededRules, r)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if gs.NextRuleId, err = k.NextRuleID.Peek(ctx); err != nil {
+		return nil, err
+	}
+	if err := k.CAs.Walk(ctx, nil, func(_ []byte, ca types.CA) (bool, error) {
+		gs.Cas = append(gs.Cas, ca)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.CARecognitions.Walk(ctx, nil, func(_ CARefKey, rec types.CARecognition) (bool, error) {
+		gs.CaRecognitions = append(gs.CaRecognitions, rec)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Revocations.Walk(ctx, nil, func(_ RevocationKey, rev types.CertificateRevocation) (bool, error) {
+		gs.CertificateRevocations = append(gs.CertificateRevocations, rev)
 		return false, nil
 	}); err != nil {
 		return nil, err

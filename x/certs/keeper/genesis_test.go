@@ -31,6 +31,12 @@ func busyFixture(t *testing.T) (*fixture, []string) {
 	require.NoError(t, err)
 	_, err = f.ms.RegisterCredentialType(f.ctx, registerTypeMsg("GD", "GD:food-licence"))
 	require.NoError(t, err)
+	hk := f.declare("HK", "GD:business-licence", terms("tendering"))
+	_, err = f.ms.AmendRecognition(f.ctx, amendMsg("HK", hk, terms("tendering", "e-seal")))
+	require.NoError(t, err)
+	gd := f.declare("GD", "HK:registered-engineer", terms("tendering"))
+	_, err = f.ms.WithdrawRecognition(f.ctx, &types.MsgWithdrawRecognition{Authority: authority("GD"), Id: gd, Reason: "review"})
+	require.NoError(t, err)
 	return f, ids
 }
 
@@ -41,6 +47,9 @@ func TestGenesisRoundTrip(t *testing.T) {
 	gs := f.export()
 	require.NoError(t, gs.Validate())
 	require.Len(t, gs.Attestations, 8)
+	require.Len(t, gs.RecognitionRules, 2)
+	require.Len(t, gs.SupersededRules, 1)
+	require.Equal(t, uint64(3), gs.NextRuleId)
 
 	g := newFixtureWith(t, newRegions(), *gs, nil)
 	g.ctx = g.ctx.WithBlockTime(f.ctx.BlockTime()).WithBlockHeight(f.ctx.BlockHeight())
@@ -73,6 +82,12 @@ func TestReadsChangeNothing(t *testing.T) {
 	_, err = f.qs.StatusAt(f.ctx, &types.QueryStatusAtRequest{Id: ids[1], Time: t0})
 	require.NoError(t, err)
 	_, err = f.qs.AttestationsByIssuer(f.ctx, &types.QueryAttestationsByIssuerRequest{Issuer: "GD:amr"})
+	require.NoError(t, err)
+	_, err = f.qs.IsRecognised(f.ctx, &types.QueryIsRecognisedRequest{Id: ids[0], Region: "HK", Purpose: "tendering", Time: t0})
+	require.NoError(t, err)
+	_, err = f.qs.Mutual(f.ctx, &types.QueryMutualRequest{TypeA: "GD:business-licence", TypeB: "HK:registered-engineer"})
+	require.NoError(t, err)
+	_, err = f.qs.RecognitionRule(f.ctx, &types.QueryRecognitionRuleRequest{Id: 1})
 	require.NoError(t, err)
 	require.Equal(t, gs, f.export())
 	require.Equal(t, raw, f.raw())

@@ -13,6 +13,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/baynet/baynet/x/certs/types"
+	regionstypes "github.com/baynet/baynet/x/regions/types"
 )
 
 // MaxAnchoredIDs is the most ids one Anchored query checks.
@@ -28,7 +29,8 @@ var _ types.QueryServer = queryServer{}
 // queryError maps the module's errors to gRPC codes.
 func queryError(err error) error {
 	switch {
-	case errors.Is(err, collections.ErrNotFound) || errors.Is(err, types.ErrUnknownAttestation) || errors.Is(err, types.ErrUnknownCredentialType):
+	case errors.Is(err, collections.ErrNotFound) || errors.Is(err, types.ErrUnknownAttestation) || errors.Is(err, types.ErrUnknownCredentialType) ||
+		errors.Is(err, types.ErrUnknownRecognition) || errors.Is(err, regionstypes.ErrUnknownRegion) || errors.Is(err, types.ErrUnknownCA):
 		return status.Error(codes.NotFound, err.Error())
 	case errors.Is(err, types.ErrInvalidRequest) || errors.Is(err, types.ErrInvalidCredentialType) || errors.Is(err, types.ErrInvalidAttestation):
 		return status.Error(codes.InvalidArgument, err.Error())
@@ -191,4 +193,75 @@ func (q queryServer) Anchored(ctx context.Context, req *types.QueryAnchoredReque
 		}
 	}
 	return &types.QueryAnchoredResponse{Anchored: out}, nil
+}
+
+func (q queryServer) RecognitionRule(ctx context.Context, req *types.QueryRecognitionRuleRequest) (*types.QueryRecognitionRuleResponse, error) {
+	r, err := q.k.GetRecognitionRule(ctx, req.Id)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	older, err := q.k.SupersededVersions(ctx, req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryRecognitionRuleResponse{Rule: r, Superseded: older}, nil
+}
+
+func (q queryServer) RecognitionRules(ctx context.Context, req *types.QueryRecognitionRulesRequest) (*types.QueryRecognitionRulesResponse, error) {
+	if req.Region == "" {
+		return nil, status.Error(codes.InvalidArgument, "region is required")
+	}
+	var (
+		rules []types.RecognitionRule
+		err   error
+	)
+	if req.SourceType != "" {
+		rules, err = q.k.RulesAbout(ctx, req.Region, req.SourceType)
+	} else {
+		rules, err = q.k.RulesOf(ctx, req.Region)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryRecognitionRulesResponse{Rules: rules}, nil
+}
+
+func (q queryServer) Mutual(ctx context.Context, req *types.QueryMutualRequest) (*types.QueryMutualResponse, error) {
+	aInB, bInA, pairs, err := q.k.Mutual(ctx, req.TypeA, req.TypeB)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return &types.QueryMutualResponse{AInB: aInB, BInA: bInA, Pairs: pairs}, nil
+}
+
+func (q queryServer) IsRecognised(ctx context.Context, req *types.QueryIsRecognisedRequest) (*types.QueryIsRecognisedResponse, error) {
+	id, err := types.ParseID(req.Id)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	res, err := q.k.IsRecognised(ctx, id, req.Region, req.Purpose, req.Time)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return res, nil
+}
+
+func (q queryServer) CA(ctx context.Context, req *types.QueryCARequest) (*types.QueryCAResponse, error) {
+	fp, err := parseFingerprint(req.Fingerprint)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	ca, err := q.k.GetCA(ctx, fp)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return &types.QueryCAResponse{Ca: ca}, nil
+}
+
+func (q queryServer) VerifyCertificate(ctx context.Context, req *types.QueryVerifyCertificateRequest) (*types.QueryVerifyCertificateResponse, error) {
+	res, err := q.k.VerifyCertificate(ctx, req)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return res, nil
 }

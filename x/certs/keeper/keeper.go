@@ -28,10 +28,26 @@ type LicenceKey = collections.Pair[string, string]
 // RefKey is (reference, attestation id): the entry of a secondary index.
 type RefKey = collections.Pair[string, []byte]
 
+// RuleIndexKey is (region, source type, rule id): a region's rules about
+// one type are one prefix.
+type RuleIndexKey = collections.Triple[string, string, uint64]
+
+// RuleVersionKey is (rule id, version).
+type RuleVersionKey = collections.Pair[uint64, uint32]
+
+// CARefKey is (region, CA fingerprint).
+type CARefKey = collections.Pair[string, []byte]
+
+// RevocationKey is (CA fingerprint, serial magnitude).
+type RevocationKey = collections.Pair[[]byte, []byte]
+
 // Keeper is x/certs' state and rules.
 type Keeper struct {
 	storeService store.KVStoreService
 	regions      types.RegionsKeeper
+	// identity, when set, answers the consent conditions of recognition
+	// rules.
+	identity     types.IdentityKeeper
 	addressCodec address.Codec
 	// authority may change the params: the consortium's authority.
 	authority string
@@ -56,6 +72,20 @@ type Keeper struct {
 	AttestationsByIssuer  collections.KeySet[RefKey]
 	Statuses              collections.Map[[]byte, types.StatusRecord]
 	History               collections.Map[HistoryKey, types.StatusChange]
+	// RecognitionRules hold each rule's current version; RulesByRegionType
+	// indexes them by (region, source type), and SupersededRules keeps
+	// every earlier version.
+	RecognitionRules  collections.Map[uint64, types.RecognitionRule]
+	RulesByRegionType collections.KeySet[RuleIndexKey]
+	SupersededRules   collections.Map[RuleVersionKey, types.RecognitionRule]
+	NextRuleID        collections.Sequence
+	// CAs are the registered CA certificates by fingerprint, CAsByRegion
+	// each region's, CARecognitions the foreign CAs each region trusts and
+	// Revocations the revoked serials under each CA.
+	CAs            collections.Map[[]byte, types.CA]
+	CAsByRegion    collections.KeySet[CARefKey]
+	CARecognitions collections.Map[CARefKey, types.CARecognition]
+	Revocations    collections.Map[RevocationKey, types.CertificateRevocation]
 }
 
 // NewKeeper declares the module's state. authority is the address allowed to
@@ -81,6 +111,20 @@ func NewKeeper(cdc codec.Codec, storeService store.KVStoreService, regions types
 		Statuses: collections.NewMap(sb, types.StatusesKey, "statuses", collections.BytesKey, codec.CollValue[types.StatusRecord](cdc)),
 		History: collections.NewMap(sb, types.HistoryKey, "history",
 			collections.PairKeyCodec(collections.BytesKey, collections.Uint32Key), codec.CollValue[types.StatusChange](cdc)),
+		RecognitionRules: collections.NewMap(sb, types.RecognitionRulesKey, "recognition_rules", collections.Uint64Key,
+			codec.CollValue[types.RecognitionRule](cdc)),
+		RulesByRegionType: collections.NewKeySet(sb, types.RulesByRegionTypeKey, "rules_by_region_type",
+			collections.TripleKeyCodec(collections.StringKey, collections.StringKey, collections.Uint64Key)),
+		SupersededRules: collections.NewMap(sb, types.SupersededRulesKey, "superseded_rules",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint32Key), codec.CollValue[types.RecognitionRule](cdc)),
+		NextRuleID: collections.NewSequence(sb, types.NextRuleIDKey, "next_rule_id"),
+		CAs:        collections.NewMap(sb, types.CAsKey, "cas", collections.BytesKey, codec.CollValue[types.CA](cdc)),
+		CAsByRegion: collections.NewKeySet(sb, types.CAsByRegionKey, "cas_by_region",
+			collections.PairKeyCodec(collections.StringKey, collections.BytesKey)),
+		CARecognitions: collections.NewMap(sb, types.CARecognitionsKey, "ca_recognitions",
+			collections.PairKeyCodec(collections.StringKey, collections.BytesKey), codec.CollValue[types.CARecognition](cdc)),
+		Revocations: collections.NewMap(sb, types.RevocationsKey, "revocations",
+			collections.PairKeyCodec(collections.BytesKey, collections.BytesKey), codec.CollValue[types.CertificateRevocation](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -89,6 +133,10 @@ func NewKeeper(cdc codec.Codec, storeService store.KVStoreService, regions types
 	k.Schema = schema
 	return k
 }
+
+// SetIdentityKeeper lets recognition rules check the holder's consent
+// through x/identity.
+func (k *Keeper) SetIdentityKeeper(ik types.IdentityKeeper) { k.identity = ik }
 
 // Authority returns the address that may change the params.
 func (k Keeper) Authority() string { return k.authority }

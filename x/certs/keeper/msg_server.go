@@ -58,3 +58,43 @@ func (s msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	}
 	return &types.MsgUpdateParamsResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventParamsUpdated{Params: msg.Params})
 }
+
+func (s msgServer) DeclareRecognition(ctx context.Context, msg *types.MsgDeclareRecognition) (*types.MsgDeclareRecognitionResponse, error) {
+	id, err := s.k.DeclareRecognition(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgDeclareRecognitionResponse{Id: id}, nil
+}
+
+func (s msgServer) AmendRecognition(ctx context.Context, msg *types.MsgAmendRecognition) (*types.MsgAmendRecognitionResponse, error) {
+	v, err := s.k.AmendRecognition(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgAmendRecognitionResponse{Version: v}, nil
+}
+
+func (s msgServer) WithdrawRecognition(ctx context.Context, msg *types.MsgWithdrawRecognition) (*types.MsgWithdrawRecognitionResponse, error) {
+	return &types.MsgWithdrawRecognitionResponse{}, s.k.WithdrawRecognition(ctx, msg)
+}
+
+func (s msgServer) RegisterCA(ctx context.Context, msg *types.MsgRegisterCA) (*types.MsgRegisterCAResponse, error) {
+	fp, err := s.k.RegisterCA(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgRegisterCAResponse{Fingerprint: fp}, nil
+}
+
+func (s msgServer) RecogniseCA(ctx context.Context, msg *types.MsgRecogniseCA) (*types.MsgRecogniseCAResponse, error) {
+	return &types.MsgRecogniseCAResponse{}, s.k.RecogniseCA(ctx, msg)
+}
+
+func (s msgServer) WithdrawCARecognition(ctx context.Context, msg *types.MsgWithdrawCARecognition) (*types.MsgWithdrawCARecognitionResponse, error) {
+	return &types.MsgWithdrawCARecognitionResponse{}, s.k.WithdrawCARecognition(ctx, msg)
+}
+
+func (s msgServer) RevokeCertificate(ctx context.Context, msg *types.MsgRevokeCertificate) (*types.MsgRevokeCertificateResponse, error) {
+	return &types.MsgRevokeCertificateResponse{}, s.k.RevokeCertificate(ctx, msg)
+}

@@ -147,6 +147,14 @@ func (f *fakeRegions) RegionByAuthority(_ context.Context, addr sdk.AccAddress) 
 	return regionstypes.Region{}, errorsmod.Wrapf(regionstypes.ErrNotRegionAuthority, "%s is no region's authority", s)
 }
 
+func (f *fakeRegions) GetRegion(_ context.Context, code string) (regionstypes.Region, error) {
+	r, ok := f.regions[code]
+	if !ok {
+		return r, errorsmod.Wrapf(regionstypes.ErrUnknownRegion, "%q", code)
+	}
+	return r, nil
+}
+
 // addAgency registers an active issuer agency with one key "k1".
 func (f *fakeRegions) addAgency(id string, credTypes []string, key testKey) {
 	region, _, err := regionstypes.SplitScopedID(id)

@@ -14,6 +14,13 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgSuspendAttestation{},
 		&MsgReinstateAttestation{},
 		&MsgRevokeAttestation{},
+		&MsgDeclareRecognition{},
+		&MsgAmendRecognition{},
+		&MsgWithdrawRecognition{},
+		&MsgRegisterCA{},
+		&MsgRecogniseCA{},
+		&MsgWithdrawCARecognition{},
+		&MsgRevokeCertificate{},
 		&MsgUpdateParams{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)

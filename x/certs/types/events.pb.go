@@ -295,48 +295,442 @@ func (m *EventParamsUpdated) GetParams() Params {
 	return Params{}
 }
 
+// EventRecognitionDeclared is emitted when a region declares a rule.
+type EventRecognitionDeclared struct {
+	Rule RecognitionRule `protobuf:"bytes,1,opt,name=rule,proto3" json:"rule"`
+}
+
+func (m *EventRecognitionDeclared) Reset()         { *m = EventRecognitionDeclared{} }
+func (m *EventRecognitionDeclared) String() string { return proto.CompactTextString(m) }
+func (*EventRecognitionDeclared) ProtoMessage()    {}
+func (*EventRecognitionDeclared) Descriptor() ([]byte, []int) {
+	return fileDescriptor_053e0d77636a7fa3, []int{4}
+}
+func (m *EventRecognitionDeclared) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRecognitionDeclared) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRecognitionDeclared.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRecognitionDeclared) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRecognitionDeclared.Merge(m, src)
+}
+func (m *EventRecognitionDeclared) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRecognitionDeclared) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRecognitionDeclared.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRecognitionDeclared proto.InternalMessageInfo
+
+func (m *EventRecognitionDeclared) GetRule() RecognitionRule {
+	if m != nil {
+		return m.Rule
+	}
+	return RecognitionRule{}
+}
+
+// EventRecognitionAmended is emitted when a region amends a rule, with its
+// new version.
+type EventRecognitionAmended struct {
+	Rule RecognitionRule `protobuf:"bytes,1,opt,name=rule,proto3" json:"rule"`
+}
+
+func (m *EventRecognitionAmended) Reset()         { *m = EventRecognitionAmended{} }
+func (m *EventRecognitionAmended) String() string { return proto.CompactTextString(m) }
+func (*EventRecognitionAmended) ProtoMessage()    {}
+func (*EventRecognitionAmended) Descriptor() ([]byte, []int) {
+	return fileDescriptor_053e0d77636a7fa3, []int{5}
+}
+func (m *EventRecognitionAmended) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRecognitionAmended) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRecognitionAmended.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRecognitionAmended) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRecognitionAmended.Merge(m, src)
+}
+func (m *EventRecognitionAmended) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRecognitionAmended) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRecognitionAmended.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRecognitionAmended proto.InternalMessageInfo
+
+func (m *EventRecognitionAmended) GetRule() RecognitionRule {
+	if m != nil {
+		return m.Rule
+	}
+	return RecognitionRule{}
+}
+
+// EventRecognitionWithdrawn is emitted when a region withdraws a rule.
+type EventRecognitionWithdrawn struct {
+	Id         uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Region     string `protobuf:"bytes,2,opt,name=region,proto3" json:"region,omitempty"`
+	SourceType string `protobuf:"bytes,3,opt,name=source_type,json=sourceType,proto3" json:"source_type,omitempty"`
+	Reason     string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventRecognitionWithdrawn) Reset()         { *m = EventRecognitionWithdrawn{} }
+func (m *EventRecognitionWithdrawn) String() string { return proto.CompactTextString(m) }
+func (*EventRecognitionWithdrawn) ProtoMessage()    {}
+func (*EventRecognitionWithdrawn) Descriptor() ([]byte, []int) {
+	return fileDescriptor_053e0d77636a7fa3, []int{6}
+}
+func (m *EventRecognitionWithdrawn) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRecognitionWithdrawn) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRecognitionWithdrawn.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRecognitionWithdrawn) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRecognitionWithdrawn.Merge(m, src)
+}
+func (m *EventRecognitionWithdrawn) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRecognitionWithdrawn) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRecognitionWithdrawn.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRecognitionWithdrawn proto.InternalMessageInfo
+
+func (m *EventRecognitionWithdrawn) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventRecognitionWithdrawn) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *EventRecognitionWithdrawn) GetSourceType() string {
+	if m != nil {
+		return m.SourceType
+	}
+	return ""
+}
+
+func (m *EventRecognitionWithdrawn) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// EventCARegistered is emitted when a region registers a CA.
+type EventCARegistered struct {
+	Fingerprint string `protobuf:"bytes,1,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
+	Region      string `protobuf:"bytes,2,opt,name=region,proto3" json:"region,omitempty"`
+	Subject     string `protobuf:"bytes,3,opt,name=subject,proto3" json:"subject,omitempty"`
+	Parent      string `protobuf:"bytes,4,opt,name=parent,proto3" json:"parent,omitempty"`
+}
+
+func (m *EventCARegistered) Reset()         { *m = EventCARegistered{} }
+func (m *EventCARegistered) String() string { return proto.CompactTextString(m) }
+func (*EventCARegistered) ProtoMessage()    {}
+func (*EventCARegistered) Descriptor() ([]byte, []int) {
+	return fileDescriptor_053e0d77636a7fa3, []int{7}
+}
+func (m *EventCARegistered) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventCARegistered) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventCARegistered.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventCARegistered) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventCARegistered.Merge(m, src)
+}
+func (m *EventCARegistered) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventCARegistered) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventCARegistered.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventCARegistered proto.InternalMessageInfo
+
+func (m *EventCARegistered) GetFingerprint() string {
+	if m != nil {
+		return m.Fingerprint
+	}
+	return ""
+}
+
+func (m *EventCARegistered) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *EventCARegistered) GetSubject() string {
+	if m != nil {
+		return m.Subject
+	}
+	return ""
+}
+
+func (m *EventCARegistered) GetParent() string {
+	if m != nil {
+		return m.Parent
+	}
+	return ""
+}
+
+// EventCARecognised is emitted when a region recognises a CA.
+type EventCARecognised struct {
+	Recognition CARecognition `protobuf:"bytes,1,opt,name=recognition,proto3" json:"recognition"`
+}
+
+func (m *EventCARecognised) Reset()         { *m = EventCARecognised{} }
+func (m *EventCARecognised) String() string { return proto.CompactTextString(m) }
+func (*EventCARecognised) ProtoMessage()    {}
+func (*EventCARecognised) Descriptor() ([]byte, []int) {
+	return fileDescriptor_053e0d77636a7fa3, []int{8}
+}
+func (m *EventCARecognised) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventCARecognised) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventCARecognised.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventCARecognised) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventCARecognised.Merge(m, src)
+}
+func (m *EventCARecognised) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventCARecognised) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventCARecognised.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventCARecognised proto.InternalMessageInfo
+
+func (m *EventCARecognised) GetRecognition() CARecognition {
+	if m != nil {
+		return m.Recognition
+	}
+	return CARecognition{}
+}
+
+// EventCARecognitionWithdrawn is emitted when a region withdraws its
+// recognition of a CA.
+type EventCARecognitionWithdrawn struct {
+	Region string `protobuf:"bytes,1,opt,name=region,proto3" json:"region,omitempty"`
+	Ca     string `protobuf:"bytes,2,opt,name=ca,proto3" json:"ca,omitempty"`
+}
+
+func (m *EventCARecognitionWithdrawn) Reset()         { *m = EventCARecognitionWithdrawn{} }
+func (m *EventCARecognitionWithdrawn) String() string { return proto.CompactTextString(m) }
+func (*EventCARecognitionWithdrawn) ProtoMessage()    {}
+func (*EventCARecognitionWithdrawn) Descriptor() ([]byte, []int) {
+	return fileDescriptor_053e0d77636a7fa3, []int{9}
+}
+func (m *EventCARecognitionWithdrawn) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventCARecognitionWithdrawn) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventCARecognitionWithdrawn.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventCARecognitionWithdrawn) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventCARecognitionWithdrawn.Merge(m, src)
+}
+func (m *EventCARecognitionWithdrawn) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventCARecognitionWithdrawn) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventCARecognitionWithdrawn.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventCARecognitionWithdrawn proto.InternalMessageInfo
+
+func (m *EventCARecognitionWithdrawn) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *EventCARecognitionWithdrawn) GetCa() string {
+	if m != nil {
+		return m.Ca
+	}
+	return ""
+}
+
+// EventCertificateRevoked is emitted when a region posts a revoked serial.
+type EventCertificateRevoked struct {
+	Revocation CertificateRevocation `protobuf:"bytes,1,opt,name=revocation,proto3" json:"revocation"`
+}
+
+func (m *EventCertificateRevoked) Reset()         { *m = EventCertificateRevoked{} }
+func (m *EventCertificateRevoked) String() string { return proto.CompactTextString(m) }
+func (*EventCertificateRevoked) ProtoMessage()    {}
+func (*EventCertificateRevoked) Descriptor() ([]byte, []int) {
+	return fileDescriptor_053e0d77636a7fa3, []int{10}
+}
+func (m *EventCertificateRevoked) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventCertificateRevoked) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventCertificateRevoked.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventCertificateRevoked) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventCertificateRevoked.Merge(m, src)
+}
+func (m *EventCertificateRevoked) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventCertificateRevoked) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventCertificateRevoked.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventCertificateRevoked proto.InternalMessageInfo
+
+func (m *EventCertificateRevoked) GetRevocation() CertificateRevocation {
+	if m != nil {
+		return m.Revocation
+	}
+	return CertificateRevocation{}
+}
+
 func init() {
 	proto.RegisterType((*EventCredentialTypeRegistered)(nil), "baynet.certs.v1.EventCredentialTypeRegistered")
 	proto.RegisterType((*EventAttestationsIssued)(nil), "baynet.certs.v1.EventAttestationsIssued")
 	proto.RegisterType((*EventAttestationStatusChanged)(nil), "baynet.certs.v1.EventAttestationStatusChanged")
 	proto.RegisterType((*EventParamsUpdated)(nil), "baynet.certs.v1.EventParamsUpdated")
+	proto.RegisterType((*EventRecognitionDeclared)(nil), "baynet.certs.v1.EventRecognitionDeclared")
+	proto.RegisterType((*EventRecognitionAmended)(nil), "baynet.certs.v1.EventRecognitionAmended")
+	proto.RegisterType((*EventRecognitionWithdrawn)(nil), "baynet.certs.v1.EventRecognitionWithdrawn")
+	proto.RegisterType((*EventCARegistered)(nil), "baynet.certs.v1.EventCARegistered")
+	proto.RegisterType((*EventCARecognised)(nil), "baynet.certs.v1.EventCARecognised")
+	proto.RegisterType((*EventCARecognitionWithdrawn)(nil), "baynet.certs.v1.EventCARecognitionWithdrawn")
+	proto.RegisterType((*EventCertificateRevoked)(nil), "baynet.certs.v1.EventCertificateRevoked")
 }
 
 func init() { proto.RegisterFile("baynet/certs/v1/events.proto", fileDescriptor_053e0d77636a7fa3) }
 
 var fileDescriptor_053e0d77636a7fa3 = []byte{
-	// 486 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x52, 0x4f, 0x6f, 0xd3, 0x30,
-	0x14, 0x6f, 0xd2, 0xd2, 0x51, 0x4f, 0xeb, 0x50, 0x84, 0x68, 0x54, 0x20, 0xad, 0x22, 0x81, 0x7a,
-	0x72, 0xb4, 0x22, 0xee, 0xac, 0x15, 0x87, 0x8a, 0x0b, 0x0a, 0xdb, 0x85, 0x4b, 0xe5, 0xd6, 0x0f,
-	0xcf, 0x52, 0x6a, 0x87, 0xd8, 0x69, 0xe9, 0xb7, 0xd8, 0xc7, 0xda, 0x71, 0x47, 0xc4, 0x01, 0x50,
-	0xfb, 0x45, 0x90, 0xed, 0xa4, 0x1a, 0xdb, 0x65, 0x27, 0xbf, 0xdf, 0xfb, 0xf3, 0xfb, 0x3d, 0xbf,
-	0xf7, 0xd0, 0xab, 0x05, 0xd9, 0x0a, 0xd0, 0xc9, 0x12, 0x0a, 0xad, 0x92, 0xf5, 0x59, 0x02, 0x6b,
-	0x10, 0x5a, 0xe1, 0xbc, 0x90, 0x5a, 0x06, 0xa7, 0x2e, 0x8a, 0x6d, 0x14, 0xaf, 0xcf, 0xfa, 0xcf,
-	0x99, 0x64, 0xd2, 0xc6, 0x12, 0x63, 0xb9, 0xb4, 0xfe, 0x80, 0x49, 0xc9, 0x32, 0x48, 0x2c, 0x5a,
-	0x94, 0xdf, 0x12, 0xcd, 0x57, 0xa0, 0x34, 0x59, 0xe5, 0x55, 0xc2, 0xcb, 0xfb, 0x2a, 0x7a, 0x9b,
-	0x43, 0x25, 0x12, 0x6f, 0xd0, 0xeb, 0x8f, 0x46, 0x74, 0x5a, 0x00, 0x05, 0xa1, 0x39, 0xc9, 0x2e,
-	0xb6, 0x39, 0xa4, 0xc0, 0xb8, 0xd2, 0x50, 0x00, 0x0d, 0x7a, 0xe8, 0xc8, 0xe4, 0xcf, 0x39, 0x0d,
-	0xbd, 0xa1, 0x37, 0xea, 0xa4, 0x6d, 0x03, 0x67, 0x34, 0x78, 0x81, 0xda, 0x05, 0x30, 0x2e, 0x45,
-	0xe8, 0x3b, 0xbf, 0x43, 0xc1, 0x1b, 0xd4, 0x5d, 0x12, 0x4d, 0x32, 0xc9, 0x4a, 0x98, 0x2f, 0x25,
-	0x85, 0xb0, 0x69, 0xe3, 0x27, 0x07, 0xef, 0x54, 0x52, 0x88, 0xa7, 0xa8, 0x67, 0x85, 0xcf, 0xb5,
-	0x36, 0xdd, 0x6a, 0x2e, 0x85, 0x9a, 0x29, 0x55, 0x82, 0x65, 0xe6, 0xc6, 0x2a, 0x6a, 0x45, 0x87,
-	0x82, 0x67, 0xa8, 0xc9, 0xa9, 0x0a, 0xfd, 0x61, 0x73, 0xd4, 0x49, 0x8d, 0x19, 0xff, 0xf2, 0xab,
-	0xf6, 0xef, 0xb0, 0x7c, 0xd1, 0x44, 0x97, 0x6a, 0x7a, 0x45, 0x04, 0x03, 0x1a, 0x74, 0x91, 0x7f,
-	0xe8, 0xdc, 0xe7, 0x77, 0xb9, 0xfd, 0xff, 0xb8, 0xcf, 0x11, 0x92, 0x19, 0x9d, 0x2b, 0x5b, 0x6c,
-	0x3b, 0xee, 0x8e, 0x63, 0x7c, 0x6f, 0x03, 0xf8, 0x81, 0x4c, 0xda, 0x91, 0x19, 0x75, 0xa6, 0xa1,
-	0x10, 0xb0, 0xa9, 0x29, 0x5a, 0x8f, 0xa7, 0x10, 0xb0, 0xa9, 0x28, 0xec, 0x4c, 0x89, 0x92, 0x22,
-	0x7c, 0x52, 0xcf, 0xd4, 0xa0, 0x60, 0x86, 0x4e, 0x55, 0xa9, 0x72, 0x10, 0x14, 0xe8, 0xbc, 0x14,
-	0x9a, 0x67, 0x61, 0x7b, 0xe8, 0x8d, 0x8e, 0xc7, 0x7d, 0xec, 0xb6, 0x8f, 0xeb, 0xed, 0xe3, 0x8b,
-	0x7a, 0xfb, 0x93, 0xd6, 0xf5, 0x9f, 0x81, 0x97, 0x76, 0x0f, 0x85, 0x97, 0xa6, 0xce, 0x0c, 0x51,
-	0xc1, 0xf7, 0xf0, 0x68, 0xe8, 0x8d, 0x4e, 0x52, 0x63, 0x1a, 0x51, 0xc5, 0x99, 0x80, 0x22, 0x7c,
-	0xea, 0x44, 0x1d, 0x8a, 0x3f, 0xa1, 0xc0, 0xce, 0xf6, 0x33, 0x29, 0xc8, 0x4a, 0x5d, 0xe6, 0x94,
-	0x68, 0xa0, 0xc1, 0x7b, 0xd4, 0xce, 0xad, 0xc3, 0x0e, 0xf5, 0x78, 0xdc, 0x7b, 0xf0, 0x43, 0x97,
-	0x3f, 0x69, 0xdd, 0xfc, 0x1e, 0x34, 0xd2, 0x2a, 0x79, 0xf2, 0xe1, 0x66, 0x17, 0x79, 0xb7, 0xbb,
-	0xc8, 0xfb, 0xbb, 0x8b, 0xbc, 0xeb, 0x7d, 0xd4, 0xb8, 0xdd, 0x47, 0x8d, 0x9f, 0xfb, 0xa8, 0xf1,
-	0xf5, 0x2d, 0xe3, 0xfa, 0xaa, 0x5c, 0xe0, 0xa5, 0x5c, 0x25, 0xd5, 0xa5, 0x56, 0xcf, 0x8f, 0xea,
-	0x64, 0xed, 0xbd, 0x2e, 0xda, 0xf6, 0x8b, 0xef, 0xfe, 0x05, 0x00, 0x00, 0xff, 0xff, 0xd4, 0xf4,
-	0x6c, 0xec, 0x35, 0x03, 0x00, 0x00,
+	// 720 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x54, 0x41, 0x6f, 0xd3, 0x4a,
+	0x10, 0x8e, 0xdd, 0xbc, 0xf4, 0x75, 0xa3, 0xa6, 0xef, 0x59, 0x4f, 0xaf, 0x7e, 0xed, 0x23, 0x89,
+	0x2c, 0x51, 0xe5, 0xe4, 0xa8, 0x45, 0x5c, 0x38, 0x91, 0x86, 0x22, 0x55, 0x70, 0x40, 0xa6, 0x05,
+	0x09, 0x0e, 0xd1, 0xc6, 0x3b, 0x75, 0x17, 0x9c, 0x5d, 0xb3, 0xbb, 0x4e, 0xa8, 0x84, 0xc4, 0x5f,
+	0xe8, 0xcf, 0xea, 0xb1, 0x47, 0xc4, 0x01, 0x50, 0xfb, 0x47, 0xd0, 0xae, 0xd7, 0xa9, 0xd3, 0x80,
+	0x84, 0xc4, 0xc9, 0x3b, 0xbb, 0x33, 0xdf, 0x7c, 0xf3, 0xcd, 0x8c, 0xd1, 0xff, 0x63, 0x7c, 0xc6,
+	0x40, 0xf5, 0x63, 0x10, 0x4a, 0xf6, 0xa7, 0xbb, 0x7d, 0x98, 0x02, 0x53, 0x32, 0xcc, 0x04, 0x57,
+	0xdc, 0xdb, 0x28, 0x5e, 0x43, 0xf3, 0x1a, 0x4e, 0x77, 0xb7, 0xfe, 0x49, 0x78, 0xc2, 0xcd, 0x5b,
+	0x5f, 0x9f, 0x0a, 0xb7, 0xad, 0x4e, 0xc2, 0x79, 0x92, 0x42, 0xdf, 0x58, 0xe3, 0xfc, 0xa4, 0xaf,
+	0xe8, 0x04, 0xa4, 0xc2, 0x93, 0xcc, 0x3a, 0x6c, 0xdf, 0xce, 0xa2, 0xce, 0x32, 0xb0, 0x49, 0x82,
+	0x19, 0xba, 0x73, 0xa0, 0x93, 0x0e, 0x05, 0x10, 0x60, 0x8a, 0xe2, 0xf4, 0xe8, 0x2c, 0x83, 0x08,
+	0x12, 0x2a, 0x15, 0x08, 0x20, 0xde, 0x26, 0x5a, 0xd5, 0xfe, 0x23, 0x4a, 0x7c, 0xa7, 0xeb, 0xf4,
+	0xd6, 0xa2, 0x86, 0x36, 0x0f, 0x89, 0xf7, 0x2f, 0x6a, 0x08, 0x48, 0x28, 0x67, 0xbe, 0x5b, 0xdc,
+	0x17, 0x96, 0x77, 0x17, 0xb5, 0x62, 0xac, 0x70, 0xca, 0x93, 0x1c, 0x46, 0x31, 0x27, 0xe0, 0xaf,
+	0x98, 0xf7, 0xf5, 0xf9, 0xed, 0x90, 0x13, 0x08, 0x86, 0x68, 0xd3, 0x24, 0x1e, 0x28, 0xa5, 0xd9,
+	0x2a, 0xca, 0x99, 0x3c, 0x94, 0x32, 0x07, 0x83, 0x4c, 0xf5, 0x49, 0x94, 0x19, 0x0b, 0xcb, 0xfb,
+	0x0b, 0xad, 0x50, 0x22, 0x7d, 0xb7, 0xbb, 0xd2, 0x5b, 0x8b, 0xf4, 0x31, 0xf8, 0xec, 0x5a, 0xfa,
+	0x15, 0x94, 0xe7, 0x0a, 0xab, 0x5c, 0x0e, 0x4f, 0x31, 0x4b, 0x80, 0x78, 0x2d, 0xe4, 0xce, 0x99,
+	0xbb, 0xb4, 0x8a, 0xed, 0x2e, 0x60, 0x0f, 0x10, 0xe2, 0x29, 0x19, 0x49, 0x13, 0x6c, 0x18, 0xb7,
+	0xf6, 0x82, 0xf0, 0x56, 0x07, 0xc2, 0xa5, 0x34, 0xd1, 0x1a, 0x4f, 0x49, 0x71, 0xd4, 0x10, 0x0c,
+	0x66, 0x25, 0x44, 0xfd, 0xd7, 0x21, 0x18, 0xcc, 0x2c, 0x84, 0xd1, 0x14, 0x4b, 0xce, 0xfc, 0x3f,
+	0x4a, 0x4d, 0xb5, 0xe5, 0x1d, 0xa2, 0x0d, 0x99, 0xcb, 0x0c, 0x18, 0x01, 0x32, 0xca, 0x99, 0xa2,
+	0xa9, 0xdf, 0xe8, 0x3a, 0xbd, 0xe6, 0xde, 0x56, 0x58, 0x74, 0x3f, 0x2c, 0xbb, 0x1f, 0x1e, 0x95,
+	0xdd, 0xdf, 0xaf, 0x9f, 0x7f, 0xed, 0x38, 0x51, 0x6b, 0x1e, 0x78, 0xac, 0xe3, 0xb4, 0x88, 0x12,
+	0xde, 0xf9, 0xab, 0x5d, 0xa7, 0xb7, 0x1e, 0xe9, 0xa3, 0x4e, 0x2a, 0x69, 0xc2, 0x40, 0xf8, 0x7f,
+	0x16, 0x49, 0x0b, 0x2b, 0x78, 0x82, 0x3c, 0xa3, 0xed, 0x33, 0x2c, 0xf0, 0x44, 0x1e, 0x67, 0x04,
+	0x2b, 0x20, 0xde, 0x7d, 0xd4, 0xc8, 0xcc, 0x85, 0x11, 0xb5, 0xb9, 0xb7, 0xb9, 0x54, 0x61, 0xe1,
+	0xbf, 0x5f, 0xbf, 0xf8, 0xd2, 0xa9, 0x45, 0xd6, 0x39, 0x78, 0x81, 0x7c, 0x03, 0x16, 0x41, 0xcc,
+	0x13, 0x46, 0x75, 0xf9, 0x8f, 0x20, 0x4e, 0xb1, 0x1e, 0xb1, 0x07, 0xa8, 0x2e, 0xf2, 0x14, 0x2c,
+	0x60, 0x77, 0x09, 0xb0, 0x12, 0x13, 0xe5, 0x29, 0x58, 0x64, 0x13, 0x13, 0x1c, 0xdb, 0x31, 0xaa,
+	0xf8, 0x0c, 0x26, 0xa6, 0xdc, 0xdf, 0x82, 0xfd, 0x80, 0xfe, 0xbb, 0x0d, 0xfb, 0x92, 0xaa, 0x53,
+	0x22, 0xf0, 0x8c, 0x55, 0x66, 0xaa, 0x5e, 0xce, 0xd4, 0x0f, 0x37, 0xa1, 0x83, 0x9a, 0x92, 0xe7,
+	0x22, 0x86, 0x91, 0x5e, 0x19, 0xbb, 0x06, 0xa8, 0xb8, 0xd2, 0x5b, 0x56, 0x69, 0x77, 0xbd, 0xda,
+	0xee, 0xe0, 0x23, 0xfa, 0xbb, 0x58, 0xca, 0x41, 0x65, 0x11, 0xbb, 0xa8, 0x79, 0x42, 0x59, 0x02,
+	0x22, 0x13, 0x94, 0x29, 0x3b, 0xd2, 0xd5, 0xab, 0x9f, 0xf2, 0xf0, 0xd1, 0xaa, 0xcc, 0xc7, 0x6f,
+	0x20, 0x56, 0x96, 0x43, 0x69, 0xea, 0x88, 0x0c, 0x0b, 0x60, 0xaa, 0x24, 0x50, 0x58, 0xc1, 0xeb,
+	0x0a, 0x01, 0x23, 0x80, 0x04, 0xe2, 0x3d, 0x46, 0x4d, 0x71, 0x23, 0x87, 0x95, 0xb5, 0xbd, 0x24,
+	0xeb, 0x3c, 0x46, 0x7b, 0x59, 0x51, 0xab, 0x81, 0xc1, 0x01, 0xda, 0x5e, 0x04, 0x5f, 0x54, 0xf7,
+	0xa6, 0x0a, 0x67, 0xa1, 0x8a, 0x16, 0x72, 0x63, 0x6c, 0x2b, 0x73, 0x63, 0x1c, 0x24, 0xb6, 0xf3,
+	0x43, 0x10, 0x8a, 0x9e, 0xd0, 0x18, 0x2b, 0x88, 0x60, 0xca, 0xdf, 0x02, 0xf1, 0x9e, 0x22, 0x24,
+	0x60, 0xca, 0x63, 0x5c, 0x21, 0xba, 0xb3, 0x4c, 0x74, 0x31, 0xb0, 0xf0, 0xb6, 0x84, 0x2b, 0xf1,
+	0xfb, 0x0f, 0x2f, 0xae, 0xda, 0xce, 0xe5, 0x55, 0xdb, 0xf9, 0x76, 0xd5, 0x76, 0xce, 0xaf, 0xdb,
+	0xb5, 0xcb, 0xeb, 0x76, 0xed, 0xd3, 0x75, 0xbb, 0xf6, 0x6a, 0x27, 0xa1, 0xea, 0x34, 0x1f, 0x87,
+	0x31, 0x9f, 0xf4, 0xed, 0x4f, 0xd6, 0x7e, 0xde, 0xdb, 0xbf, 0xad, 0xf9, 0xd5, 0x8e, 0x1b, 0x66,
+	0x3b, 0xef, 0x7d, 0x0f, 0x00, 0x00, 0xff, 0xff, 0x4a, 0x36, 0x44, 0x0b, 0xf0, 0x05, 0x00, 0x00,
 }
 
 func (m *EventCredentialTypeRegistered) Marshal() (dAtA []byte, err error) {
@@ -531,6 +925,275 @@ func (m *EventParamsUpdated) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventRecognitionDeclared) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRecognitionDeclared) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRecognitionDeclared) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Rule.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRecognitionAmended) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRecognitionAmended) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRecognitionAmended) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Rule.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRecognitionWithdrawn) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRecognitionWithdrawn) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRecognitionWithdrawn) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.SourceType) > 0 {
+		i -= len(m.SourceType)
+		copy(dAtA[i:], m.SourceType)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.SourceType)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventCARegistered) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventCARegistered) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventCARegistered) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Parent) > 0 {
+		i -= len(m.Parent)
+		copy(dAtA[i:], m.Parent)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Parent)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Subject) > 0 {
+		i -= len(m.Subject)
+		copy(dAtA[i:], m.Subject)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Subject)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Fingerprint) > 0 {
+		i -= len(m.Fingerprint)
+		copy(dAtA[i:], m.Fingerprint)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Fingerprint)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventCARecognised) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventCARecognised) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventCARecognised) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Recognition.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *EventCARecognitionWithdrawn) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventCARecognitionWithdrawn) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventCARecognitionWithdrawn) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Ca) > 0 {
+		i -= len(m.Ca)
+		copy(dAtA[i:], m.Ca)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Ca)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventCertificateRevoked) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventCertificateRevoked) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventCertificateRevoked) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Revocation.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -627,6 +1290,116 @@ func (m *EventParamsUpdated) Size() (n int) {
 	var l int
 	_ = l
 	l = m.Params.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventRecognitionDeclared) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Rule.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventRecognitionAmended) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Rule.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventRecognitionWithdrawn) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.SourceType)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventCARegistered) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Fingerprint)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Subject)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Parent)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventCARecognised) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Recognition.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventCARecognitionWithdrawn) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Ca)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventCertificateRevoked) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Revocation.Size()
 	n += 1 + l + sovEvents(uint64(l))
 	return n
 }
@@ -1227,6 +2000,795 @@ func (m *EventParamsUpdated) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRecognitionDeclared) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRecognitionDeclared: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRecognitionDeclared: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rule", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Rule.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRecognitionAmended) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRecognitionAmended: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRecognitionAmended: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rule", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Rule.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRecognitionWithdrawn) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRecognitionWithdrawn: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRecognitionWithdrawn: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceType", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SourceType = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventCARegistered) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventCARegistered: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventCARegistered: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Fingerprint", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Fingerprint = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subject", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Subject = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Parent", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Parent = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventCARecognised) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventCARecognised: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventCARecognised: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Recognition", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Recognition.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventCARecognitionWithdrawn) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventCARecognitionWithdrawn: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventCARecognitionWithdrawn: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ca", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ca = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventCertificateRevoked) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventCertificateRevoked: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventCertificateRevoked: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Revocation", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Revocation.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -6,6 +6,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	identitytypes "github.com/baynet/baynet/x/identity/types"
 	regionstypes "github.com/baynet/baynet/x/regions/types"
 )
 
@@ -17,4 +18,14 @@ type RegionsKeeper interface {
 	ActiveAgencyWithRole(ctx context.Context, addr sdk.AccAddress, role regionstypes.AgencyRole) (regionstypes.Agency, error)
 	AgencyKeyAt(ctx context.Context, agencyID, keyID string, t time.Time) (regionstypes.AgencyKey, error)
 	RegionByAuthority(ctx context.Context, addr sdk.AccAddress) (regionstypes.Region, error)
+	GetRegion(ctx context.Context, code string) (regionstypes.Region, error)
+}
+
+// IdentityKeeper is what x/certs asks x/identity when a recognition rule
+// requires the holder's consent. It is optional: without it such a rule's
+// condition is reported as needing identity data.
+type IdentityKeeper interface {
+	// ConsentAt answers whether the anchor's holder lets verifier use
+	// credentialType for purpose at t, with the reason.
+	ConsentAt(ctx context.Context, anchorID, verifier, purpose, credentialType string, t time.Time) (bool, string, *identitytypes.Consent, error)
 }

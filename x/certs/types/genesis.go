@@ -1,14 +1,17 @@
 package types
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
+	"math/big"
 
 	errorsmod "cosmossdk.io/errors"
 )
 
-// DefaultGenesis has no credential types and the default params.
+// DefaultGenesis has no credential types and the default params; rule ids
+// start at 1.
 func DefaultGenesis() *GenesisState {
-	return &GenesisState{Params: DefaultParams()}
+	return &GenesisState{Params: DefaultParams(), NextRuleId: 1}
 }
 
 // Validate checks the genesis state: every credential type and attestation
@@ -65,6 +68,90 @@ func (gs GenesisState) Validate() error {
 		if err := validateHistory(a, ga.History, gs.Params.MaxStatusChanges); err != nil {
 			return err
 		}
+	}
+	if err := gs.validateRules(types); err != nil {
+		return err
+	}
+	return gs.validateCAs()
+}
+
+// validateCAs checks the CA trust lists: each CA's fingerprint is its DER's
+// SHA-256, once, with its parent a CA of the genesis and of its region; each
+// recognition and revocation is about a CA of the genesis, a revocation
+// once per serial and by a positive decimal serial. The certificates are
+// not re-checked: they were when registered.
+func (gs GenesisState) validateCAs() error {
+	cas := map[string]CA{}
+	for _, ca := range gs.Cas {
+		sum := sha256.Sum256(ca.Der)
+		if ca.Fingerprint != hex.EncodeToString(sum[:]) || ca.Region == "" {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "CA %s: fingerprint is not its certificate's, or no region", ca.Fingerprint)
+		}
+		if _, dup := cas[ca.Fingerprint]; dup {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "CA %s twice", ca.Fingerprint)
+		}
+		cas[ca.Fingerprint] = ca
+	}
+	for _, ca := range gs.Cas {
+		if p, ok := cas[ca.Parent]; ca.Parent != "" && (!ok || p.Region != ca.Region) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "CA %s: parent %s is not a CA of its region", ca.Fingerprint, ca.Parent)
+		}
+	}
+	recs := map[[2]string]bool{}
+	for _, r := range gs.CaRecognitions {
+		ca, ok := cas[r.Ca]
+		if !ok || ca.Region != r.CaRegion || r.Region == r.CaRegion || recs[[2]string{r.Region, r.Ca}] || len(r.Purposes) == 0 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "recognition of CA %s by %s does not match a foreign CA, or repeats", r.Ca, r.Region)
+		}
+		recs[[2]string{r.Region, r.Ca}] = true
+	}
+	revs := map[[2]string]bool{}
+	for _, r := range gs.CertificateRevocations {
+		n, ok := new(big.Int).SetString(r.Serial, 10)
+		if _, known := cas[r.Ca]; !known || !ok || n.Sign() <= 0 || n.String() != r.Serial || revs[[2]string{r.Ca, r.Serial}] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "revocation of serial %s under CA %s", r.Serial, r.Ca)
+		}
+		revs[[2]string{r.Ca, r.Serial}] = true
+	}
+	return nil
+}
+
+// validateRules checks the recognition rules: each well formed, about
+// types of the genesis, below next_rule_id, not overlapping another
+// rule; and each superseded version of a rule that exists, older than
+// its current version.
+func (gs GenesisState) validateRules(credTypes map[string]CredentialType) error {
+	rules := map[uint64]RecognitionRule{}
+	for _, r := range gs.RecognitionRules {
+		if err := r.Validate(); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		if _, dup := rules[r.Id]; dup || r.Id >= gs.NextRuleId {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rule %d: duplicate, or not below next_rule_id %d", r.Id, gs.NextRuleId)
+		}
+		for _, t := range []string{r.SourceType, r.LocalType} {
+			if _, ok := credTypes[t]; t != "" && !ok {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "rule %d: unknown credential type %s", r.Id, t)
+			}
+		}
+		for _, o := range rules {
+			if _, overlap := r.Overlaps(o); overlap && o.Region == r.Region && o.SourceType == r.SourceType {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "rules %d and %d overlap", o.Id, r.Id)
+			}
+		}
+		rules[r.Id] = r
+	}
+	versions := map[[2]uint64]bool{}
+	for _, v := range gs.SupersededRules {
+		if err := v.Validate(); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		cur, ok := rules[v.Id]
+		key := [2]uint64{v.Id, uint64(v.Version)}
+		if !ok || v.Version >= cur.Version || versions[key] || v.Region != cur.Region || v.SourceType != cur.SourceType {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "superseded rule %d version %d does not match a current rule", v.Id, v.Version)
+		}
+		versions[key] = true
 	}
 	return nil
 }

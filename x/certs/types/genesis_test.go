@@ -2,6 +2,8 @@ package types_test
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +20,21 @@ func validGenesis() types.GenesisState {
 	gs.CredentialTypes = []types.CredentialType{{
 		Id: "GD:business-licence", Region: "GD", NameZh: "营业执照", NameEn: "Business licence", SchemaDigest: digest[:],
 	}}
+	rule := types.RecognitionRule{
+		Id: 1, Region: "HK", SourceType: "GD:business-licence", SourceRegion: "GD", Purposes: []string{"tendering", "e-seal"},
+		ValidFrom: issued, Version: 2, ChangedAt: issued,
+	}
+	older := rule
+	older.Version, older.Purposes = 1, []string{"tendering"}
+	gs.RecognitionRules = []types.RecognitionRule{rule}
+	gs.SupersededRules = []types.RecognitionRule{older}
+	gs.NextRuleId = 2
+	der := []byte("a CA certificate's DER")
+	fp := sha256.Sum256(der)
+	ca := hex.EncodeToString(fp[:])
+	gs.Cas = []types.CA{{Fingerprint: ca, Region: "HK", Der: der}}
+	gs.CaRecognitions = []types.CARecognition{{Region: "GD", Ca: ca, CaRegion: "HK", Purposes: []string{"tendering"}}}
+	gs.CertificateRevocations = []types.CertificateRevocation{{Ca: ca, Serial: "4711", RevokedAt: issued, Reason: "key compromise"}}
 	gs.Attestations = []types.GenesisAttestation{{
 		Attestation: types.Attestation{Id: p.ID(), Payload: p, Signature: []byte{1}, IssuedAt: issued, IssuedHeight: 5, ExpiresAt: p.ValidUntil},
 		History: []types.StatusChange{
@@ -37,6 +54,33 @@ func TestGenesisValidate(t *testing.T) {
 		want   error
 	}{
 		{"bad params", func(gs *types.GenesisState) { gs.Params.MaxBulk = 0 }, types.ErrInvalidParams},
+		{"max_certificate_size too small", func(gs *types.GenesisState) { gs.Params.MaxCertificateSize = 100 }, types.ErrInvalidParams},
+		{"max_intermediates zero", func(gs *types.GenesisState) { gs.Params.MaxIntermediates = 0 }, types.ErrInvalidParams},
+		{"CA fingerprint not its DER's", func(gs *types.GenesisState) { gs.Cas[0].Der = []byte{1} }, types.ErrInvalidGenesis},
+		{"CA twice", func(gs *types.GenesisState) { gs.Cas = append(gs.Cas, gs.Cas[0]) }, types.ErrInvalidGenesis},
+		{"CA parent unknown", func(gs *types.GenesisState) { gs.Cas[0].Parent = strings.Repeat("ff", 32) }, types.ErrInvalidGenesis},
+		{"recognition of an own CA", func(gs *types.GenesisState) { gs.CaRecognitions[0].Region = "HK" }, types.ErrInvalidGenesis},
+		{"recognition of an unknown CA", func(gs *types.GenesisState) { gs.CaRecognitions[0].Ca = "00" }, types.ErrInvalidGenesis},
+		{"revocation with a bad serial", func(gs *types.GenesisState) { gs.CertificateRevocations[0].Serial = "-1" }, types.ErrInvalidGenesis},
+		{"revocation twice", func(gs *types.GenesisState) {
+			gs.CertificateRevocations = append(gs.CertificateRevocations, gs.CertificateRevocations[0])
+		}, types.ErrInvalidGenesis},
+		{"rule id not below next id", func(gs *types.GenesisState) { gs.NextRuleId = 1 }, types.ErrInvalidGenesis},
+		{"duplicate rule", func(gs *types.GenesisState) {
+			gs.RecognitionRules = append(gs.RecognitionRules, gs.RecognitionRules[0])
+		}, types.ErrInvalidGenesis},
+		{"overlapping rules", func(gs *types.GenesisState) {
+			r := gs.RecognitionRules[0]
+			r.Id, r.Purposes = 2, []string{"e-seal"}
+			gs.RecognitionRules, gs.NextRuleId = append(gs.RecognitionRules, r), 3
+		}, types.ErrInvalidGenesis},
+		{"rule about an own type", func(gs *types.GenesisState) { gs.RecognitionRules[0].Region = "GD" }, types.ErrInvalidGenesis},
+		{"rule about an unknown type", func(gs *types.GenesisState) {
+			gs.RecognitionRules[0].SourceType, gs.RecognitionRules[0].SourceRegion = "MO:licence", "MO"
+		}, types.ErrInvalidGenesis},
+		{"rule with invalid terms", func(gs *types.GenesisState) { gs.RecognitionRules[0].Purposes = nil }, types.ErrInvalidGenesis},
+		{"superseded version of no rule", func(gs *types.GenesisState) { gs.SupersededRules[0].Id = 7 }, types.ErrInvalidGenesis},
+		{"superseded version not older", func(gs *types.GenesisState) { gs.SupersededRules[0].Version = 2 }, types.ErrInvalidGenesis},
 		{"duplicate type", func(gs *types.GenesisState) { gs.CredentialTypes = append(gs.CredentialTypes, gs.CredentialTypes[0]) }, types.ErrDuplicateCredentialType},
 		{"type region mismatch", func(gs *types.GenesisState) { gs.CredentialTypes[0].Region = "HK" }, types.ErrInvalidCredentialType},
 		{"id of another payload", func(gs *types.GenesisState) { gs.Attestations[0].Attestation.Payload.LicenceId = "other" }, types.ErrInvalidGenesis},

@@ -988,6 +988,733 @@ func (m *QueryAnchoredResponse) GetAnchored() []bool {
 	return nil
 }
 
+type QueryRecognitionRuleRequest struct {
+	Id uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+}
+
+func (m *QueryRecognitionRuleRequest) Reset()         { *m = QueryRecognitionRuleRequest{} }
+func (m *QueryRecognitionRuleRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRecognitionRuleRequest) ProtoMessage()    {}
+func (*QueryRecognitionRuleRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{19}
+}
+func (m *QueryRecognitionRuleRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRecognitionRuleRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRecognitionRuleRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRecognitionRuleRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRecognitionRuleRequest.Merge(m, src)
+}
+func (m *QueryRecognitionRuleRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRecognitionRuleRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRecognitionRuleRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRecognitionRuleRequest proto.InternalMessageInfo
+
+func (m *QueryRecognitionRuleRequest) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+type QueryRecognitionRuleResponse struct {
+	Rule RecognitionRule `protobuf:"bytes,1,opt,name=rule,proto3" json:"rule"`
+	// superseded are the rule's earlier versions, oldest first.
+	Superseded []RecognitionRule `protobuf:"bytes,2,rep,name=superseded,proto3" json:"superseded"`
+}
+
+func (m *QueryRecognitionRuleResponse) Reset()         { *m = QueryRecognitionRuleResponse{} }
+func (m *QueryRecognitionRuleResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRecognitionRuleResponse) ProtoMessage()    {}
+func (*QueryRecognitionRuleResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{20}
+}
+func (m *QueryRecognitionRuleResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRecognitionRuleResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRecognitionRuleResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRecognitionRuleResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRecognitionRuleResponse.Merge(m, src)
+}
+func (m *QueryRecognitionRuleResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRecognitionRuleResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRecognitionRuleResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRecognitionRuleResponse proto.InternalMessageInfo
+
+func (m *QueryRecognitionRuleResponse) GetRule() RecognitionRule {
+	if m != nil {
+		return m.Rule
+	}
+	return RecognitionRule{}
+}
+
+func (m *QueryRecognitionRuleResponse) GetSuperseded() []RecognitionRule {
+	if m != nil {
+		return m.Superseded
+	}
+	return nil
+}
+
+// QueryRecognitionRulesRequest asks for a region's rules, all of them or
+// those about source_type. A region has a few rules per foreign type, so the
+// answer is not paginated.
+type QueryRecognitionRulesRequest struct {
+	Region     string `protobuf:"bytes,1,opt,name=region,proto3" json:"region,omitempty"`
+	SourceType string `protobuf:"bytes,2,opt,name=source_type,json=sourceType,proto3" json:"source_type,omitempty"`
+}
+
+func (m *QueryRecognitionRulesRequest) Reset()         { *m = QueryRecognitionRulesRequest{} }
+func (m *QueryRecognitionRulesRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRecognitionRulesRequest) ProtoMessage()    {}
+func (*QueryRecognitionRulesRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{21}
+}
+func (m *QueryRecognitionRulesRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRecognitionRulesRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRecognitionRulesRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRecognitionRulesRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRecognitionRulesRequest.Merge(m, src)
+}
+func (m *QueryRecognitionRulesRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRecognitionRulesRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRecognitionRulesRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRecognitionRulesRequest proto.InternalMessageInfo
+
+func (m *QueryRecognitionRulesRequest) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *QueryRecognitionRulesRequest) GetSourceType() string {
+	if m != nil {
+		return m.SourceType
+	}
+	return ""
+}
+
+type QueryRecognitionRulesResponse struct {
+	Rules []RecognitionRule `protobuf:"bytes,1,rep,name=rules,proto3" json:"rules"`
+}
+
+func (m *QueryRecognitionRulesResponse) Reset()         { *m = QueryRecognitionRulesResponse{} }
+func (m *QueryRecognitionRulesResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRecognitionRulesResponse) ProtoMessage()    {}
+func (*QueryRecognitionRulesResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{22}
+}
+func (m *QueryRecognitionRulesResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRecognitionRulesResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRecognitionRulesResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRecognitionRulesResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRecognitionRulesResponse.Merge(m, src)
+}
+func (m *QueryRecognitionRulesResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRecognitionRulesResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRecognitionRulesResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRecognitionRulesResponse proto.InternalMessageInfo
+
+func (m *QueryRecognitionRulesResponse) GetRules() []RecognitionRule {
+	if m != nil {
+		return m.Rules
+	}
+	return nil
+}
+
+type QueryMutualRequest struct {
+	TypeA string `protobuf:"bytes,1,opt,name=type_a,json=typeA,proto3" json:"type_a,omitempty"`
+	TypeB string `protobuf:"bytes,2,opt,name=type_b,json=typeB,proto3" json:"type_b,omitempty"`
+}
+
+func (m *QueryMutualRequest) Reset()         { *m = QueryMutualRequest{} }
+func (m *QueryMutualRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryMutualRequest) ProtoMessage()    {}
+func (*QueryMutualRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{23}
+}
+func (m *QueryMutualRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMutualRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMutualRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMutualRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMutualRequest.Merge(m, src)
+}
+func (m *QueryMutualRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMutualRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMutualRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMutualRequest proto.InternalMessageInfo
+
+func (m *QueryMutualRequest) GetTypeA() string {
+	if m != nil {
+		return m.TypeA
+	}
+	return ""
+}
+
+func (m *QueryMutualRequest) GetTypeB() string {
+	if m != nil {
+		return m.TypeB
+	}
+	return ""
+}
+
+// MutualPair is a rule recognising type_a in type_b's region and one
+// recognising type_b in type_a's region, neither withdrawn.
+type MutualPair struct {
+	AInB uint64 `protobuf:"varint,1,opt,name=a_in_b,json=aInB,proto3" json:"a_in_b,omitempty"`
+	BInA uint64 `protobuf:"varint,2,opt,name=b_in_a,json=bInA,proto3" json:"b_in_a,omitempty"`
+}
+
+func (m *MutualPair) Reset()         { *m = MutualPair{} }
+func (m *MutualPair) String() string { return proto.CompactTextString(m) }
+func (*MutualPair) ProtoMessage()    {}
+func (*MutualPair) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{24}
+}
+func (m *MutualPair) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MutualPair) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MutualPair.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MutualPair) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MutualPair.Merge(m, src)
+}
+func (m *MutualPair) XXX_Size() int {
+	return m.Size()
+}
+func (m *MutualPair) XXX_DiscardUnknown() {
+	xxx_messageInfo_MutualPair.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MutualPair proto.InternalMessageInfo
+
+func (m *MutualPair) GetAInB() uint64 {
+	if m != nil {
+		return m.AInB
+	}
+	return 0
+}
+
+func (m *MutualPair) GetBInA() uint64 {
+	if m != nil {
+		return m.BInA
+	}
+	return 0
+}
+
+type QueryMutualResponse struct {
+	AInB  []RecognitionRule `protobuf:"bytes,1,rep,name=a_in_b,json=aInB,proto3" json:"a_in_b"`
+	BInA  []RecognitionRule `protobuf:"bytes,2,rep,name=b_in_a,json=bInA,proto3" json:"b_in_a"`
+	Pairs []MutualPair      `protobuf:"bytes,3,rep,name=pairs,proto3" json:"pairs"`
+}
+
+func (m *QueryMutualResponse) Reset()         { *m = QueryMutualResponse{} }
+func (m *QueryMutualResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryMutualResponse) ProtoMessage()    {}
+func (*QueryMutualResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{25}
+}
+func (m *QueryMutualResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMutualResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMutualResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMutualResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMutualResponse.Merge(m, src)
+}
+func (m *QueryMutualResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMutualResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMutualResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMutualResponse proto.InternalMessageInfo
+
+func (m *QueryMutualResponse) GetAInB() []RecognitionRule {
+	if m != nil {
+		return m.AInB
+	}
+	return nil
+}
+
+func (m *QueryMutualResponse) GetBInA() []RecognitionRule {
+	if m != nil {
+		return m.BInA
+	}
+	return nil
+}
+
+func (m *QueryMutualResponse) GetPairs() []MutualPair {
+	if m != nil {
+		return m.Pairs
+	}
+	return nil
+}
+
+type QueryIsRecognisedRequest struct {
+	Id      string    `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Region  string    `protobuf:"bytes,2,opt,name=region,proto3" json:"region,omitempty"`
+	Purpose string    `protobuf:"bytes,3,opt,name=purpose,proto3" json:"purpose,omitempty"`
+	Time    time.Time `protobuf:"bytes,4,opt,name=time,proto3,stdtime" json:"time"`
+}
+
+func (m *QueryIsRecognisedRequest) Reset()         { *m = QueryIsRecognisedRequest{} }
+func (m *QueryIsRecognisedRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryIsRecognisedRequest) ProtoMessage()    {}
+func (*QueryIsRecognisedRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{26}
+}
+func (m *QueryIsRecognisedRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryIsRecognisedRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryIsRecognisedRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryIsRecognisedRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryIsRecognisedRequest.Merge(m, src)
+}
+func (m *QueryIsRecognisedRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryIsRecognisedRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryIsRecognisedRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryIsRecognisedRequest proto.InternalMessageInfo
+
+func (m *QueryIsRecognisedRequest) GetId() string {
+	if m != nil {
+		return m.Id
+	}
+	return ""
+}
+
+func (m *QueryIsRecognisedRequest) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *QueryIsRecognisedRequest) GetPurpose() string {
+	if m != nil {
+		return m.Purpose
+	}
+	return ""
+}
+
+func (m *QueryIsRecognisedRequest) GetTime() time.Time {
+	if m != nil {
+		return m.Time
+	}
+	return time.Time{}
+}
+
+type QueryIsRecognisedResponse struct {
+	Recognised bool `protobuf:"varint,1,opt,name=recognised,proto3" json:"recognised,omitempty"`
+	// rule_id is the deciding rule; 0 when the type is the region's own or
+	// when not recognised.
+	RuleId  uint64              `protobuf:"varint,2,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
+	Reasons []RecognitionReason `protobuf:"bytes,3,rep,name=reasons,proto3" json:"reasons"`
+}
+
+func (m *QueryIsRecognisedResponse) Reset()         { *m = QueryIsRecognisedResponse{} }
+func (m *QueryIsRecognisedResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryIsRecognisedResponse) ProtoMessage()    {}
+func (*QueryIsRecognisedResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{27}
+}
+func (m *QueryIsRecognisedResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryIsRecognisedResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryIsRecognisedResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryIsRecognisedResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryIsRecognisedResponse.Merge(m, src)
+}
+func (m *QueryIsRecognisedResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryIsRecognisedResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryIsRecognisedResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryIsRecognisedResponse proto.InternalMessageInfo
+
+func (m *QueryIsRecognisedResponse) GetRecognised() bool {
+	if m != nil {
+		return m.Recognised
+	}
+	return false
+}
+
+func (m *QueryIsRecognisedResponse) GetRuleId() uint64 {
+	if m != nil {
+		return m.RuleId
+	}
+	return 0
+}
+
+func (m *QueryIsRecognisedResponse) GetReasons() []RecognitionReason {
+	if m != nil {
+		return m.Reasons
+	}
+	return nil
+}
+
+type QueryCARequest struct {
+	Fingerprint string `protobuf:"bytes,1,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
+}
+
+func (m *QueryCARequest) Reset()         { *m = QueryCARequest{} }
+func (m *QueryCARequest) String() string { return proto.CompactTextString(m) }
+func (*QueryCARequest) ProtoMessage()    {}
+func (*QueryCARequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{28}
+}
+func (m *QueryCARequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryCARequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryCARequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryCARequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryCARequest.Merge(m, src)
+}
+func (m *QueryCARequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryCARequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryCARequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryCARequest proto.InternalMessageInfo
+
+func (m *QueryCARequest) GetFingerprint() string {
+	if m != nil {
+		return m.Fingerprint
+	}
+	return ""
+}
+
+type QueryCAResponse struct {
+	Ca CA `protobuf:"bytes,1,opt,name=ca,proto3" json:"ca"`
+}
+
+func (m *QueryCAResponse) Reset()         { *m = QueryCAResponse{} }
+func (m *QueryCAResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryCAResponse) ProtoMessage()    {}
+func (*QueryCAResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{29}
+}
+func (m *QueryCAResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryCAResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryCAResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryCAResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryCAResponse.Merge(m, src)
+}
+func (m *QueryCAResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryCAResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryCAResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryCAResponse proto.InternalMessageInfo
+
+func (m *QueryCAResponse) GetCa() CA {
+	if m != nil {
+		return m.Ca
+	}
+	return CA{}
+}
+
+type QueryVerifyCertificateRequest struct {
+	// leaf and intermediates are DER or PEM.
+	Leaf          []byte    `protobuf:"bytes,1,opt,name=leaf,proto3" json:"leaf,omitempty"`
+	Intermediates [][]byte  `protobuf:"bytes,2,rep,name=intermediates,proto3" json:"intermediates,omitempty"`
+	Region        string    `protobuf:"bytes,3,opt,name=region,proto3" json:"region,omitempty"`
+	Purpose       string    `protobuf:"bytes,4,opt,name=purpose,proto3" json:"purpose,omitempty"`
+	Time          time.Time `protobuf:"bytes,5,opt,name=time,proto3,stdtime" json:"time"`
+}
+
+func (m *QueryVerifyCertificateRequest) Reset()         { *m = QueryVerifyCertificateRequest{} }
+func (m *QueryVerifyCertificateRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryVerifyCertificateRequest) ProtoMessage()    {}
+func (*QueryVerifyCertificateRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{30}
+}
+func (m *QueryVerifyCertificateRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryVerifyCertificateRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryVerifyCertificateRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryVerifyCertificateRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryVerifyCertificateRequest.Merge(m, src)
+}
+func (m *QueryVerifyCertificateRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryVerifyCertificateRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryVerifyCertificateRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryVerifyCertificateRequest proto.InternalMessageInfo
+
+func (m *QueryVerifyCertificateRequest) GetLeaf() []byte {
+	if m != nil {
+		return m.Leaf
+	}
+	return nil
+}
+
+func (m *QueryVerifyCertificateRequest) GetIntermediates() [][]byte {
+	if m != nil {
+		return m.Intermediates
+	}
+	return nil
+}
+
+func (m *QueryVerifyCertificateRequest) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *QueryVerifyCertificateRequest) GetPurpose() string {
+	if m != nil {
+		return m.Purpose
+	}
+	return ""
+}
+
+func (m *QueryVerifyCertificateRequest) GetTime() time.Time {
+	if m != nil {
+		return m.Time
+	}
+	return time.Time{}
+}
+
+type QueryVerifyCertificateResponse struct {
+	Verified bool `protobuf:"varint,1,opt,name=verified,proto3" json:"verified,omitempty"`
+	// path lists fingerprints from the leaf towards a trusted CA.
+	Path []string `protobuf:"bytes,2,rep,name=path,proto3" json:"path,omitempty"`
+	// trusted reports whether the path ends at a CA of the trust list.
+	Trusted bool                `protobuf:"varint,3,opt,name=trusted,proto3" json:"trusted,omitempty"`
+	Reasons []CertificateReason `protobuf:"bytes,4,rep,name=reasons,proto3" json:"reasons"`
+}
+
+func (m *QueryVerifyCertificateResponse) Reset()         { *m = QueryVerifyCertificateResponse{} }
+func (m *QueryVerifyCertificateResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryVerifyCertificateResponse) ProtoMessage()    {}
+func (*QueryVerifyCertificateResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d2196d8c49e76887, []int{31}
+}
+func (m *QueryVerifyCertificateResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryVerifyCertificateResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryVerifyCertificateResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryVerifyCertificateResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryVerifyCertificateResponse.Merge(m, src)
+}
+func (m *QueryVerifyCertificateResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryVerifyCertificateResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryVerifyCertificateResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryVerifyCertificateResponse proto.InternalMessageInfo
+
+func (m *QueryVerifyCertificateResponse) GetVerified() bool {
+	if m != nil {
+		return m.Verified
+	}
+	return false
+}
+
+func (m *QueryVerifyCertificateResponse) GetPath() []string {
+	if m != nil {
+		return m.Path
+	}
+	return nil
+}
+
+func (m *QueryVerifyCertificateResponse) GetTrusted() bool {
+	if m != nil {
+		return m.Trusted
+	}
+	return false
+}
+
+func (m *QueryVerifyCertificateResponse) GetReasons() []CertificateReason {
+	if m != nil {
+		return m.Reasons
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "baynet.certs.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "baynet.certs.v1.QueryParamsResponse")
@@ -1008,84 +1735,137 @@ func init() {
 	proto.RegisterType((*QueryAttestationsResponse)(nil), "baynet.certs.v1.QueryAttestationsResponse")
 	proto.RegisterType((*QueryAnchoredRequest)(nil), "baynet.certs.v1.QueryAnchoredRequest")
 	proto.RegisterType((*QueryAnchoredResponse)(nil), "baynet.certs.v1.QueryAnchoredResponse")
+	proto.RegisterType((*QueryRecognitionRuleRequest)(nil), "baynet.certs.v1.QueryRecognitionRuleRequest")
+	proto.RegisterType((*QueryRecognitionRuleResponse)(nil), "baynet.certs.v1.QueryRecognitionRuleResponse")
+	proto.RegisterType((*QueryRecognitionRulesRequest)(nil), "baynet.certs.v1.QueryRecognitionRulesRequest")
+	proto.RegisterType((*QueryRecognitionRulesResponse)(nil), "baynet.certs.v1.QueryRecognitionRulesResponse")
+	proto.RegisterType((*QueryMutualRequest)(nil), "baynet.certs.v1.QueryMutualRequest")
+	proto.RegisterType((*MutualPair)(nil), "baynet.certs.v1.MutualPair")
+	proto.RegisterType((*QueryMutualResponse)(nil), "baynet.certs.v1.QueryMutualResponse")
+	proto.RegisterType((*QueryIsRecognisedRequest)(nil), "baynet.certs.v1.QueryIsRecognisedRequest")
+	proto.RegisterType((*QueryIsRecognisedResponse)(nil), "baynet.certs.v1.QueryIsRecognisedResponse")
+	proto.RegisterType((*QueryCARequest)(nil), "baynet.certs.v1.QueryCARequest")
+	proto.RegisterType((*QueryCAResponse)(nil), "baynet.certs.v1.QueryCAResponse")
+	proto.RegisterType((*QueryVerifyCertificateRequest)(nil), "baynet.certs.v1.QueryVerifyCertificateRequest")
+	proto.RegisterType((*QueryVerifyCertificateResponse)(nil), "baynet.certs.v1.QueryVerifyCertificateResponse")
 }
 
 func init() { proto.RegisterFile("baynet/certs/v1/query.proto", fileDescriptor_d2196d8c49e76887) }
 
 var fileDescriptor_d2196d8c49e76887 = []byte{
-	// 1150 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x96, 0x4f, 0x6f, 0x1b, 0x45,
-	0x14, 0xc0, 0x33, 0x71, 0x70, 0x92, 0x17, 0x94, 0x44, 0x43, 0x4a, 0x9c, 0x4d, 0xe2, 0x24, 0xdb,
-	0x36, 0x4d, 0xdc, 0x74, 0x17, 0x3b, 0x54, 0x42, 0x45, 0x48, 0x24, 0x45, 0x85, 0x88, 0x0a, 0x85,
-	0x6d, 0x4f, 0x5c, 0xcc, 0x7a, 0x3d, 0x75, 0x16, 0xc5, 0xbb, 0xee, 0xee, 0x38, 0xaa, 0x55, 0xf5,
-	0x52, 0xa9, 0x17, 0x0e, 0x50, 0x89, 0x13, 0x17, 0x84, 0x38, 0x20, 0x71, 0xe4, 0xc8, 0x37, 0xc8,
-	0xb1, 0x88, 0x0b, 0x27, 0x40, 0x09, 0x5f, 0x81, 0x3b, 0xda, 0x99, 0xb7, 0xb6, 0xf7, 0x8f, 0xbd,
-	0x6e, 0x95, 0x9e, 0xec, 0x9d, 0x79, 0x6f, 0xde, 0xef, 0xfd, 0x99, 0xf7, 0x06, 0x96, 0x6b, 0x66,
-	0xc7, 0x61, 0x5c, 0xb7, 0x98, 0xc7, 0x7d, 0xfd, 0xa4, 0xac, 0x3f, 0x6c, 0x33, 0xaf, 0xa3, 0xb5,
-	0x3c, 0x97, 0xbb, 0x74, 0x4e, 0x6e, 0x6a, 0x62, 0x53, 0x3b, 0x29, 0x2b, 0x0b, 0x0d, 0xb7, 0xe1,
-	0x8a, 0x3d, 0x3d, 0xf8, 0x27, 0xc5, 0x94, 0x95, 0x86, 0xeb, 0x36, 0x8e, 0x99, 0x6e, 0xb6, 0x6c,
-	0xdd, 0x74, 0x1c, 0x97, 0x9b, 0xdc, 0x76, 0x1d, 0x1f, 0x77, 0xd7, 0x70, 0x57, 0x7c, 0xd5, 0xda,
-	0x0f, 0x74, 0x6e, 0x37, 0x99, 0xcf, 0xcd, 0x66, 0x0b, 0x05, 0x4a, 0x96, 0xeb, 0x37, 0x5d, 0x5f,
-	0xaf, 0x99, 0x3e, 0x93, 0xe6, 0xf5, 0x93, 0x72, 0x8d, 0x71, 0xb3, 0xac, 0xb7, 0xcc, 0x86, 0xed,
-	0x88, 0xd3, 0x50, 0x36, 0x81, 0xcb, 0x3b, 0x2d, 0x86, 0x96, 0xd4, 0x05, 0xa0, 0x9f, 0x07, 0xea,
-	0x87, 0xa6, 0x67, 0x36, 0x7d, 0x83, 0x3d, 0x6c, 0x33, 0x9f, 0xab, 0x77, 0xe1, 0xad, 0xc8, 0xaa,
-	0xdf, 0x72, 0x1d, 0x9f, 0xd1, 0x9b, 0x90, 0x6f, 0x89, 0x95, 0x02, 0x59, 0x27, 0x5b, 0x33, 0x95,
-	0x45, 0x2d, 0xe6, 0xac, 0x26, 0x15, 0xf6, 0x27, 0x4e, 0xff, 0x5a, 0x1b, 0x33, 0x50, 0x58, 0xbd,
-	0x09, 0x8a, 0x38, 0xed, 0xb6, 0xc7, 0xea, 0xcc, 0xe1, 0xb6, 0x79, 0x7c, 0xbf, 0xd3, 0x62, 0x68,
-	0x8b, 0x2e, 0xc2, 0x64, 0x00, 0x54, 0xb5, 0xeb, 0xe2, 0xd4, 0x69, 0x23, 0x1f, 0x7c, 0x1e, 0xd4,
-	0xd5, 0x26, 0x2c, 0xa7, 0xaa, 0x21, 0xcc, 0x67, 0x30, 0x67, 0x75, 0x77, 0xaa, 0x81, 0x0e, 0x52,
-	0xad, 0x25, 0xa8, 0xa2, 0x27, 0x20, 0xdd, 0xac, 0x15, 0x59, 0x55, 0x9f, 0xa4, 0x9a, 0x0b, 0x43,
-	0x42, 0xdf, 0x86, 0xbc, 0xc7, 0x1a, 0xb6, 0xeb, 0x84, 0x94, 0xf2, 0x8b, 0xde, 0x01, 0xe8, 0x45,
-	0xbc, 0x30, 0x2e, 0x08, 0x36, 0x35, 0x99, 0x1e, 0x2d, 0x48, 0x8f, 0x26, 0xab, 0x03, 0xd3, 0xa3,
-	0x1d, 0x9a, 0x8d, 0xd0, 0x75, 0xa3, 0x4f, 0x53, 0xfd, 0x8d, 0xc0, 0x4a, 0xba, 0x7d, 0xf4, 0xf7,
-	0x10, 0xe6, 0x63, 0xfe, 0x06, 0x69, 0xc8, 0x8d, 0xee, 0xf0, 0x5c, 0xd4, 0x61, 0x9f, 0x7e, 0x9c,
-	0x82, 0x7e, 0x2d, 0x13, 0x5d, 0xe2, 0x44, 0xd8, 0x7f, 0x27, 0x30, 0xbf, 0xc7, 0x79, 0x50, 0xa1,
-	0xc1, 0xf7, 0x3d, 0x6e, 0x72, 0x46, 0x3f, 0x82, 0x19, 0xb3, 0xb7, 0x86, 0xb9, 0x59, 0x49, 0xa0,
-	0xf6, 0xe9, 0x21, 0x67, 0xbf, 0x1a, 0x7d, 0x3f, 0x08, 0xbb, 0xe5, 0x7a, 0x75, 0xe4, 0x5b, 0x4d,
-	0x1c, 0x10, 0x58, 0x6b, 0xfb, 0x86, 0x10, 0x0a, 0x0b, 0x4f, 0xaa, 0xd0, 0x5b, 0x90, 0xf7, 0xc5,
-	0x6e, 0x21, 0xb7, 0x4e, 0xb6, 0x66, 0x2b, 0xea, 0x30, 0xeb, 0x78, 0x0e, 0x6a, 0xa8, 0xdb, 0xb0,
-	0x28, 0xd2, 0xd1, 0x27, 0x11, 0x96, 0xc2, 0x2c, 0x8c, 0x77, 0x8b, 0x75, 0xdc, 0xae, 0xab, 0x0c,
-	0x0a, 0x49, 0x51, 0xcc, 0xda, 0x41, 0x5a, 0x14, 0x36, 0xb2, 0x38, 0x58, 0x4a, 0x28, 0xd4, 0x2f,
-	0x61, 0x41, 0x98, 0x91, 0xa0, 0x7b, 0x7c, 0x00, 0x0e, 0x7d, 0x0f, 0x26, 0x82, 0x76, 0x81, 0x01,
-	0x53, 0x34, 0xd9, 0x4b, 0xb4, 0xb0, 0x97, 0x68, 0xf7, 0xc3, 0x5e, 0xb2, 0x3f, 0x15, 0x18, 0x79,
-	0xfe, 0xf7, 0x1a, 0x31, 0x84, 0x86, 0x7a, 0x4a, 0xe0, 0x52, 0xcc, 0x04, 0xba, 0xd1, 0x8b, 0x24,
-	0x79, 0xd9, 0x48, 0x06, 0x5d, 0xc3, 0x3a, 0x32, 0x9d, 0x06, 0xcb, 0x48, 0xe1, 0x6d, 0x21, 0x64,
-	0xa0, 0x30, 0x5d, 0x05, 0x38, 0x31, 0x8f, 0xed, 0x7a, 0xf5, 0x81, 0xe7, 0x36, 0x45, 0x02, 0x73,
-	0xc6, 0xb4, 0x58, 0xb9, 0xe3, 0xb9, 0xcd, 0x60, 0x9b, 0x3d, 0x6a, 0xd9, 0x1e, 0xf3, 0xab, 0x26,
-	0x2f, 0x4c, 0xc8, 0x6d, 0x5c, 0xd9, 0xe3, 0x6a, 0x13, 0x3b, 0xd8, 0x27, 0xb6, 0xcf, 0x5d, 0xaf,
-	0x33, 0x28, 0x56, 0x17, 0x75, 0x7b, 0x7f, 0x20, 0x98, 0x9c, 0xae, 0x3d, 0x0c, 0xdc, 0x07, 0x30,
-	0x29, 0xfd, 0x09, 0x2f, 0xeb, 0x70, 0xef, 0x31, 0xef, 0xa1, 0xce, 0xc5, 0x5d, 0xd1, 0x9f, 0x08,
-	0x6c, 0xc4, 0x8b, 0xd4, 0xdf, 0xef, 0xdc, 0xb5, 0x2d, 0xe6, 0x58, 0xdd, 0x5e, 0xbc, 0x0a, 0x70,
-	0x2c, 0x57, 0x7a, 0xed, 0x78, 0x1a, 0x57, 0x0e, 0xea, 0x41, 0x0f, 0xb4, 0x7d, 0xbf, 0xcd, 0x3c,
-	0x41, 0x32, 0x6d, 0xe0, 0x57, 0x2c, 0x8a, 0xb9, 0x57, 0x8e, 0xe2, 0xb3, 0x74, 0xc8, 0x7b, 0xed,
-	0xda, 0x57, 0xcc, 0xea, 0xd6, 0x7b, 0x01, 0x26, 0x7d, 0xb9, 0x82, 0x84, 0xe1, 0xe7, 0x85, 0x65,
-	0xf3, 0x29, 0x81, 0xf5, 0x14, 0x8e, 0x03, 0xe1, 0x6d, 0xdf, 0x40, 0xc0, 0x60, 0x90, 0x21, 0xc1,
-	0x78, 0x75, 0x88, 0x5f, 0x09, 0x2c, 0x25, 0x20, 0xba, 0x75, 0xf5, 0x29, 0xbc, 0xd9, 0xd7, 0x1b,
-	0xc2, 0xe2, 0x1a, 0xb9, 0xb1, 0x44, 0x94, 0x2f, 0xae, 0xca, 0xb6, 0xf0, 0x16, 0xec, 0x39, 0xd6,
-	0x91, 0xeb, 0xb1, 0x7a, 0x18, 0xab, 0x79, 0xc8, 0xd9, 0x75, 0x09, 0x39, 0x6d, 0x04, 0x7f, 0xd5,
-	0x5d, 0xec, 0x34, 0x3d, 0x49, 0x74, 0x4c, 0x81, 0x29, 0x13, 0xd7, 0x84, 0xfc, 0x94, 0xd1, 0xfd,
-	0xae, 0xfc, 0x37, 0x03, 0x6f, 0x08, 0x2d, 0xca, 0x21, 0x2f, 0x9f, 0x1a, 0xf4, 0x72, 0xc2, 0xe5,
-	0xe4, 0x7b, 0x46, 0xb9, 0x32, 0x5c, 0x48, 0x9a, 0x56, 0xd7, 0x9e, 0xfe, 0xf1, 0xef, 0x77, 0xe3,
-	0x4b, 0x74, 0x51, 0x8f, 0xbf, 0x98, 0xe4, 0x43, 0x86, 0xfe, 0x48, 0x60, 0x36, 0x3a, 0x5a, 0xe9,
-	0xf5, 0xf4, 0x93, 0x53, 0x9f, 0x3a, 0xca, 0xce, 0x68, 0xc2, 0x88, 0xb3, 0x2b, 0x70, 0x6e, 0xd0,
-	0xeb, 0x09, 0x9c, 0xf8, 0x3b, 0x40, 0x7f, 0x8c, 0x2f, 0xa8, 0x27, 0xf4, 0x7b, 0x02, 0x73, 0xb1,
-	0x17, 0x04, 0x1d, 0xc9, 0x6c, 0x37, 0x56, 0x37, 0x46, 0x94, 0x46, 0xca, 0x6d, 0x41, 0x79, 0x99,
-	0x6e, 0x64, 0x52, 0xd2, 0x6f, 0x08, 0xcc, 0xf4, 0xd5, 0x23, 0xdd, 0x4a, 0xb7, 0x94, 0x9c, 0xb8,
-	0xca, 0xf6, 0x08, 0x92, 0xc8, 0x53, 0x12, 0x3c, 0x57, 0xa8, 0x9a, 0xe0, 0xe9, 0x2f, 0x79, 0xfd,
-	0x71, 0x10, 0xac, 0x6f, 0x09, 0x4c, 0x85, 0xa3, 0x8e, 0x5e, 0x4d, 0xb7, 0x11, 0x9b, 0xb6, 0xca,
-	0x66, 0x96, 0x18, 0x72, 0xbc, 0x2b, 0x38, 0x34, 0xba, 0x93, 0xcd, 0xa1, 0xcb, 0x41, 0x59, 0x35,
-	0x39, 0xfd, 0x9a, 0xc0, 0x24, 0x8e, 0x10, 0x3a, 0xa0, 0x68, 0xa3, 0x13, 0x4d, 0xb9, 0x9a, 0x21,
-	0x85, 0x38, 0x15, 0x81, 0xb3, 0x43, 0x4b, 0x23, 0xe0, 0x1c, 0x21, 0xc0, 0x2f, 0x04, 0x2e, 0xa5,
-	0x8e, 0x0b, 0x5a, 0xc9, 0xcc, 0x47, 0x62, 0xb6, 0x28, 0xa5, 0x6c, 0x9d, 0x2e, 0xed, 0x3b, 0x82,
-	0xb6, 0x44, 0xb7, 0x86, 0xd2, 0x56, 0x6b, 0x9d, 0x2a, 0x0e, 0xa7, 0x14, 0x56, 0x9c, 0x1a, 0xa3,
-	0xb1, 0x46, 0x47, 0xcc, 0x6b, 0x62, 0x0d, 0xc7, 0xd4, 0xcf, 0x04, 0x16, 0xd2, 0x26, 0x0b, 0x2d,
-	0x8f, 0x82, 0x1a, 0x99, 0x42, 0x2f, 0x45, 0xaa, 0x0b, 0xd2, 0x6d, 0x7a, 0x2d, 0x93, 0x14, 0x47,
-	0xd9, 0x33, 0x02, 0x53, 0x61, 0x83, 0x1e, 0x74, 0x3f, 0x62, 0xad, 0x7e, 0xd0, 0xfd, 0x88, 0xf7,
-	0x79, 0xbc, 0xa7, 0xcb, 0xea, 0x52, 0x12, 0x06, 0x45, 0x85, 0x40, 0xee, 0x16, 0x29, 0xed, 0x7f,
-	0x78, 0x7a, 0x56, 0x24, 0x2f, 0xce, 0x8a, 0xe4, 0x9f, 0xb3, 0x22, 0x79, 0x7e, 0x5e, 0x1c, 0x7b,
-	0x71, 0x5e, 0x1c, 0xfb, 0xf3, 0xbc, 0x38, 0xf6, 0xc5, 0x66, 0xc3, 0xe6, 0x47, 0xed, 0x9a, 0x66,
-	0xb9, 0xcd, 0xf0, 0x1c, 0xfc, 0x79, 0x84, 0x07, 0x8a, 0xd6, 0x53, 0xcb, 0x8b, 0xd7, 0xef, 0xee,
-	0xff, 0x01, 0x00, 0x00, 0xff, 0xff, 0xa7, 0x68, 0xda, 0x4e, 0xbb, 0x0f, 0x00, 0x00,
+	// 1788 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x57, 0x5f, 0x6f, 0x23, 0x49,
+	0x11, 0x4f, 0xdb, 0x8e, 0x93, 0x54, 0x42, 0x12, 0xfa, 0xb2, 0x24, 0xeb, 0x6c, 0x9c, 0xec, 0xec,
+	0x9f, 0x4b, 0x72, 0x1b, 0x0f, 0x49, 0x88, 0x38, 0xdd, 0x2d, 0x12, 0x76, 0xd0, 0x81, 0xc5, 0x81,
+	0xc2, 0xdc, 0x09, 0x24, 0x24, 0x64, 0xda, 0xe3, 0x8e, 0x33, 0xc8, 0x9e, 0xf1, 0xcd, 0x8c, 0xa3,
+	0xb3, 0x56, 0x79, 0x39, 0xe9, 0x5e, 0x78, 0x80, 0x93, 0x90, 0x10, 0x48, 0x08, 0xd0, 0x3e, 0x20,
+	0xc1, 0xc3, 0x4a, 0x3c, 0xf2, 0x01, 0x90, 0x56, 0x3c, 0x2d, 0xe2, 0x85, 0x27, 0x40, 0xbb, 0x7c,
+	0x0f, 0x50, 0x77, 0xd7, 0x8c, 0x67, 0x3c, 0x33, 0xb6, 0xb3, 0xca, 0x3d, 0xd9, 0x5d, 0x53, 0xd5,
+	0xf5, 0xab, 0xaa, 0xee, 0xea, 0x5f, 0xc1, 0x66, 0x93, 0x0d, 0x6c, 0xee, 0xeb, 0x26, 0x77, 0x7d,
+	0x4f, 0xbf, 0x3c, 0xd4, 0x3f, 0xea, 0x73, 0x77, 0x50, 0xe9, 0xb9, 0x8e, 0xef, 0xd0, 0x15, 0xf5,
+	0xb1, 0x22, 0x3f, 0x56, 0x2e, 0x0f, 0x4b, 0x6b, 0x6d, 0xa7, 0xed, 0xc8, 0x6f, 0xba, 0xf8, 0xa7,
+	0xd4, 0x4a, 0x77, 0xda, 0x8e, 0xd3, 0xee, 0x70, 0x9d, 0xf5, 0x2c, 0x9d, 0xd9, 0xb6, 0xe3, 0x33,
+	0xdf, 0x72, 0x6c, 0x0f, 0xbf, 0x6e, 0xe3, 0x57, 0xb9, 0x6a, 0xf6, 0xcf, 0x75, 0xdf, 0xea, 0x72,
+	0xcf, 0x67, 0xdd, 0x1e, 0x2a, 0xec, 0x9b, 0x8e, 0xd7, 0x75, 0x3c, 0xbd, 0xc9, 0x3c, 0xae, 0xdc,
+	0xeb, 0x97, 0x87, 0x4d, 0xee, 0xb3, 0x43, 0xbd, 0xc7, 0xda, 0x96, 0x2d, 0x77, 0x43, 0xdd, 0x04,
+	0x5c, 0x7f, 0xd0, 0xe3, 0xe8, 0x49, 0x5b, 0x03, 0xfa, 0x3d, 0x61, 0x7e, 0xc6, 0x5c, 0xd6, 0xf5,
+	0x0c, 0xfe, 0x51, 0x9f, 0x7b, 0xbe, 0xf6, 0x3e, 0xbc, 0x11, 0x93, 0x7a, 0x3d, 0xc7, 0xf6, 0x38,
+	0x3d, 0x81, 0x62, 0x4f, 0x4a, 0x36, 0xc8, 0x0e, 0xd9, 0x5d, 0x3c, 0x5a, 0xaf, 0x8c, 0x04, 0x5b,
+	0x51, 0x06, 0xb5, 0xc2, 0xf3, 0x7f, 0x6d, 0xcf, 0x18, 0xa8, 0xac, 0x9d, 0x40, 0x49, 0xee, 0x76,
+	0xea, 0xf2, 0x16, 0xb7, 0x7d, 0x8b, 0x75, 0x3e, 0x1c, 0xf4, 0x38, 0xfa, 0xa2, 0xeb, 0x30, 0x27,
+	0x00, 0x35, 0xac, 0x96, 0xdc, 0x75, 0xc1, 0x28, 0x8a, 0x65, 0xbd, 0xa5, 0x75, 0x61, 0x33, 0xd5,
+	0x0c, 0xc1, 0x7c, 0x17, 0x56, 0xcc, 0xf0, 0x4b, 0x43, 0xd8, 0x20, 0xaa, 0xed, 0x04, 0xaa, 0xf8,
+	0x0e, 0x88, 0x6e, 0xd9, 0x8c, 0x49, 0xb5, 0xab, 0x54, 0x77, 0x41, 0x4a, 0xe8, 0x97, 0xa0, 0xe8,
+	0xf2, 0xb6, 0xe5, 0xd8, 0x01, 0x4a, 0xb5, 0xa2, 0xef, 0x01, 0x0c, 0x33, 0xbe, 0x91, 0x93, 0x08,
+	0x1e, 0x56, 0x54, 0x79, 0x2a, 0xa2, 0x3c, 0x15, 0x75, 0x3a, 0xb0, 0x3c, 0x95, 0x33, 0xd6, 0x0e,
+	0x42, 0x37, 0x22, 0x96, 0xda, 0x5f, 0x08, 0xdc, 0x49, 0xf7, 0x8f, 0xf1, 0x9e, 0xc1, 0xea, 0x48,
+	0xbc, 0xa2, 0x0c, 0xf9, 0xe9, 0x03, 0x5e, 0x89, 0x07, 0xec, 0xd1, 0x6f, 0xa6, 0x40, 0x7f, 0x73,
+	0x22, 0x74, 0x05, 0x27, 0x86, 0xfd, 0xef, 0x04, 0x56, 0xab, 0xbe, 0x2f, 0x4e, 0xa8, 0x58, 0x7f,
+	0xe0, 0x33, 0x9f, 0xd3, 0x6f, 0xc0, 0x22, 0x1b, 0xca, 0xb0, 0x36, 0x77, 0x12, 0x50, 0x23, 0x76,
+	0x88, 0x33, 0x6a, 0x46, 0xdf, 0x15, 0x69, 0x37, 0x1d, 0xb7, 0x85, 0xf8, 0xb6, 0x12, 0x1b, 0x08,
+	0x6f, 0x7d, 0xcf, 0x90, 0x4a, 0xc1, 0xc1, 0x53, 0x26, 0xf4, 0x1d, 0x28, 0x7a, 0xf2, 0xeb, 0x46,
+	0x7e, 0x87, 0xec, 0x2e, 0x1f, 0x69, 0xe3, 0xbc, 0xe3, 0x3e, 0x68, 0xa1, 0xed, 0xc1, 0xba, 0x2c,
+	0x47, 0x44, 0x23, 0x38, 0x0a, 0xcb, 0x90, 0x0b, 0x0f, 0x6b, 0xce, 0x6a, 0x69, 0x1c, 0x36, 0x92,
+	0xaa, 0x58, 0xb5, 0x7a, 0x5a, 0x16, 0xee, 0x4e, 0xc2, 0xc1, 0x53, 0x52, 0xa1, 0xfd, 0x18, 0xd6,
+	0xa4, 0x1b, 0x05, 0xb4, 0xea, 0x67, 0xc0, 0xa1, 0x6f, 0x43, 0x41, 0xb4, 0x0b, 0x4c, 0x58, 0xa9,
+	0xa2, 0x7a, 0x49, 0x25, 0xe8, 0x25, 0x95, 0x0f, 0x83, 0x5e, 0x52, 0x9b, 0x17, 0x4e, 0x3e, 0xfb,
+	0xf7, 0x36, 0x31, 0xa4, 0x85, 0xf6, 0x9c, 0xc0, 0xad, 0x11, 0x17, 0x18, 0xc6, 0x30, 0x93, 0xe4,
+	0xba, 0x99, 0x14, 0x5d, 0xc3, 0xbc, 0x60, 0x76, 0x9b, 0x4f, 0x28, 0xe1, 0xa9, 0x54, 0x32, 0x50,
+	0x99, 0x6e, 0x01, 0x5c, 0xb2, 0x8e, 0xd5, 0x6a, 0x9c, 0xbb, 0x4e, 0x57, 0x16, 0x30, 0x6f, 0x2c,
+	0x48, 0xc9, 0x7b, 0xae, 0xd3, 0x15, 0x9f, 0xf9, 0xc7, 0x3d, 0xcb, 0xe5, 0x5e, 0x83, 0xf9, 0x1b,
+	0x05, 0xf5, 0x19, 0x25, 0x55, 0x5f, 0xeb, 0x62, 0x07, 0xfb, 0x96, 0xe5, 0xf9, 0x8e, 0x3b, 0xc8,
+	0xca, 0xd5, 0x4d, 0xdd, 0xde, 0xdf, 0x12, 0x2c, 0x4e, 0xe8, 0x0f, 0x13, 0xf7, 0x35, 0x98, 0x53,
+	0xf1, 0x04, 0x97, 0x75, 0x7c, 0xf4, 0x58, 0xf7, 0xc0, 0xe6, 0xe6, 0xae, 0xe8, 0x53, 0x02, 0x77,
+	0x47, 0x0f, 0xa9, 0x57, 0x1b, 0xbc, 0x6f, 0x99, 0xdc, 0x36, 0xc3, 0x5e, 0xbc, 0x05, 0xd0, 0x51,
+	0x92, 0x61, 0x3b, 0x5e, 0x40, 0x49, 0xbd, 0x25, 0x7a, 0xa0, 0xe5, 0x79, 0x7d, 0xee, 0x4a, 0x24,
+	0x0b, 0x06, 0xae, 0x46, 0xb2, 0x98, 0x7f, 0xed, 0x2c, 0x7e, 0x9a, 0x0e, 0xf2, 0x83, 0x7e, 0xf3,
+	0x27, 0xdc, 0x0c, 0xcf, 0xfb, 0x06, 0xcc, 0x79, 0x4a, 0x82, 0x08, 0x83, 0xe5, 0x8d, 0x55, 0xf3,
+	0x13, 0x02, 0x3b, 0x29, 0x38, 0xea, 0x32, 0xda, 0xc8, 0x83, 0x80, 0xc9, 0x20, 0x63, 0x92, 0xf1,
+	0xfa, 0x20, 0xfe, 0x4c, 0xe0, 0x76, 0x02, 0x44, 0x78, 0xae, 0xbe, 0x0d, 0x4b, 0x91, 0xde, 0x10,
+	0x1c, 0xae, 0xa9, 0x1b, 0x4b, 0xcc, 0xf8, 0xe6, 0x4e, 0xd9, 0x2e, 0xde, 0x82, 0xaa, 0x6d, 0x5e,
+	0x38, 0x2e, 0x6f, 0x05, 0xb9, 0x5a, 0x85, 0xbc, 0xd5, 0x52, 0x20, 0x17, 0x0c, 0xf1, 0x57, 0x3b,
+	0xc6, 0x4e, 0x33, 0xd4, 0xc4, 0xc0, 0x4a, 0x30, 0xcf, 0x50, 0x26, 0xf5, 0xe7, 0x8d, 0x70, 0xad,
+	0x1d, 0xe0, 0x13, 0x2d, 0x9a, 0x7d, 0xdb, 0xb6, 0x64, 0xa3, 0xed, 0x77, 0x78, 0xf2, 0x72, 0x17,
+	0x64, 0x5f, 0x7e, 0x1a, 0x3c, 0xa9, 0x09, 0xfd, 0xb0, 0xab, 0x15, 0xdc, 0x7e, 0x27, 0xe0, 0x0d,
+	0x3b, 0x89, 0xe4, 0x8d, 0xd8, 0x61, 0xee, 0xa4, 0x8d, 0x28, 0xb3, 0xd7, 0xef, 0x71, 0xd7, 0xe3,
+	0x2d, 0x2e, 0x1e, 0xa7, 0xfc, 0x35, 0x76, 0x88, 0x58, 0x6a, 0x3f, 0x48, 0xc7, 0x38, 0x91, 0x77,
+	0x6c, 0xc3, 0xa2, 0xe7, 0xf4, 0x5d, 0x93, 0x2b, 0xea, 0xa3, 0x2e, 0x24, 0x28, 0x91, 0xe4, 0x33,
+	0x3f, 0x82, 0xad, 0x8c, 0x8d, 0x31, 0xfa, 0xc7, 0x30, 0x2b, 0x22, 0x09, 0xce, 0xce, 0xb4, 0xe0,
+	0x95, 0x91, 0x56, 0x43, 0xe2, 0xf8, 0x9d, 0xbe, 0xdf, 0x67, 0x9d, 0x00, 0xed, 0x2d, 0x90, 0xec,
+	0xad, 0xc1, 0x10, 0xed, 0xac, 0x58, 0x55, 0x43, 0x71, 0x13, 0x71, 0x4a, 0x71, 0x4d, 0x7b, 0x1b,
+	0x40, 0x99, 0x9f, 0x31, 0xcb, 0xa5, 0x6b, 0x50, 0x64, 0x0d, 0xcb, 0x6e, 0x34, 0xb1, 0x84, 0x05,
+	0x56, 0xb7, 0x6b, 0x42, 0xda, 0x14, 0x52, 0x26, 0x4d, 0x0b, 0x46, 0xa1, 0x59, 0xb7, 0xab, 0xda,
+	0xdf, 0x08, 0xf6, 0xf7, 0xc0, 0x7d, 0x18, 0xd3, 0x70, 0x8f, 0xeb, 0x04, 0xa5, 0x7c, 0x3d, 0x8e,
+	0xf8, 0xba, 0x96, 0xb5, 0xc0, 0x44, 0xbf, 0x0a, 0xb3, 0x3d, 0x66, 0xb9, 0x82, 0x6c, 0x08, 0xe3,
+	0xcd, 0x84, 0xf1, 0x30, 0xd6, 0x20, 0x95, 0x52, 0x5f, 0xfb, 0x25, 0x41, 0x02, 0x51, 0xf7, 0x70,
+	0x7f, 0x6f, 0x78, 0x75, 0x46, 0x5f, 0xac, 0xe1, 0x79, 0xc8, 0xc5, 0xce, 0xc3, 0x06, 0xcc, 0xf5,
+	0xfa, 0x6e, 0xcf, 0xf1, 0xb8, 0x6c, 0xc0, 0x0b, 0x46, 0xb0, 0x0c, 0xf9, 0x40, 0xe1, 0xda, 0x7c,
+	0xe0, 0x57, 0x41, 0x0b, 0x8a, 0x03, 0xc3, 0x5c, 0x97, 0x01, 0xdc, 0x50, 0x2a, 0x11, 0xce, 0x1b,
+	0x11, 0x89, 0x20, 0xf6, 0xe2, 0xa8, 0x88, 0x97, 0x44, 0x95, 0xae, 0x28, 0x96, 0xf5, 0x16, 0xad,
+	0xc1, 0x9c, 0xcb, 0x99, 0x27, 0xda, 0x96, 0x4a, 0x95, 0x36, 0x36, 0xcf, 0x52, 0x35, 0x78, 0x18,
+	0xd1, 0x50, 0x3b, 0x82, 0x65, 0xc5, 0x96, 0xab, 0x41, 0xa2, 0x76, 0x60, 0xf1, 0xdc, 0xb2, 0xdb,
+	0xdc, 0xed, 0xb9, 0x96, 0x1d, 0x3c, 0x0d, 0x51, 0x91, 0xf6, 0x18, 0x56, 0x42, 0x1b, 0x8c, 0x61,
+	0x0f, 0x72, 0x26, 0xc3, 0xfb, 0xff, 0x46, 0x92, 0x46, 0x57, 0xd1, 0x6d, 0xce, 0x64, 0xda, 0x5f,
+	0x09, 0x5e, 0xa8, 0xef, 0x73, 0xd7, 0x3a, 0x1f, 0x9c, 0x72, 0xd7, 0xb7, 0xce, 0x2d, 0x93, 0xf9,
+	0x61, 0xff, 0xa1, 0x50, 0xe8, 0x70, 0x76, 0x2e, 0xb7, 0x5b, 0x32, 0xe4, 0x7f, 0x7a, 0x1f, 0xbe,
+	0x60, 0xd9, 0x3e, 0x77, 0xbb, 0xbc, 0x65, 0x31, 0x9f, 0x7b, 0xf2, 0x64, 0x2d, 0x19, 0x71, 0x61,
+	0xa4, 0xa8, 0xf9, 0xac, 0xa2, 0x16, 0xd2, 0x8b, 0x3a, 0x7b, 0xed, 0xa2, 0x3e, 0x23, 0x50, 0xce,
+	0x8a, 0x63, 0xd8, 0x83, 0x2f, 0xc5, 0x47, 0x2b, 0xac, 0x6b, 0xb8, 0x16, 0x41, 0xf6, 0x98, 0x7f,
+	0x21, 0xe3, 0x58, 0x30, 0xe4, 0x7f, 0x01, 0xd3, 0x77, 0xfb, 0x9e, 0xcf, 0x5b, 0x12, 0xff, 0xbc,
+	0x11, 0x2c, 0xa3, 0xa5, 0x2e, 0x64, 0x94, 0x3a, 0x06, 0x20, 0xa5, 0xd4, 0x47, 0xff, 0xa3, 0x30,
+	0x2b, 0x01, 0x53, 0x1f, 0x8a, 0x6a, 0xc0, 0xa4, 0xf7, 0x12, 0xdb, 0x24, 0xa7, 0xd8, 0xd2, 0xfd,
+	0xf1, 0x4a, 0x2a, 0x58, 0x6d, 0xfb, 0x93, 0x7f, 0xfc, 0xf7, 0x17, 0xb9, 0xdb, 0x74, 0x5d, 0x1f,
+	0x9d, 0x93, 0xd5, 0xf8, 0x4a, 0x7f, 0x4f, 0x60, 0x39, 0x3e, 0x50, 0xd1, 0xb7, 0xd2, 0x77, 0x4e,
+	0x1d, 0x70, 0x4b, 0x8f, 0xa6, 0x53, 0x46, 0x38, 0xc7, 0x12, 0xce, 0x01, 0x7d, 0x2b, 0x01, 0x67,
+	0x74, 0xfa, 0xd3, 0x9f, 0xe0, 0xdc, 0x7c, 0x45, 0x7f, 0x4d, 0x60, 0x65, 0x64, 0x6e, 0xa4, 0x53,
+	0xb9, 0x0d, 0x73, 0x75, 0x30, 0xa5, 0x36, 0xa2, 0xdc, 0x93, 0x28, 0xef, 0xd1, 0xbb, 0x13, 0x51,
+	0xd2, 0x9f, 0x11, 0x58, 0x8c, 0xb0, 0x10, 0xba, 0x9b, 0xee, 0x29, 0x39, 0x67, 0x95, 0xf6, 0xa6,
+	0xd0, 0x44, 0x3c, 0xfb, 0x12, 0xcf, 0x7d, 0xaa, 0x25, 0xf0, 0x44, 0x89, 0x8e, 0xfe, 0x44, 0x24,
+	0xeb, 0xe7, 0x04, 0xe6, 0x83, 0x01, 0x87, 0x3e, 0x48, 0xf7, 0x31, 0x32, 0x63, 0x95, 0x1e, 0x4e,
+	0x52, 0x43, 0x1c, 0x5f, 0x91, 0x38, 0x2a, 0xf4, 0xd1, 0x64, 0x1c, 0xba, 0x1a, 0x8f, 0x1a, 0xcc,
+	0xa7, 0x3f, 0x25, 0x30, 0x87, 0x83, 0x03, 0xcd, 0x38, 0xb4, 0xf1, 0x39, 0xa6, 0xf4, 0x60, 0x82,
+	0x16, 0xc2, 0x39, 0x92, 0x70, 0x1e, 0xd1, 0xfd, 0x29, 0xe0, 0x5c, 0x20, 0x80, 0x3f, 0x12, 0xb8,
+	0x95, 0x3a, 0x24, 0xd0, 0xa3, 0x89, 0xf5, 0x48, 0x4c, 0x14, 0xa5, 0xfd, 0xc9, 0x36, 0x21, 0xda,
+	0x2f, 0x4b, 0xb4, 0xfb, 0x74, 0x77, 0x2c, 0xda, 0x46, 0x73, 0xd0, 0xc0, 0x91, 0x24, 0x05, 0x2b,
+	0xce, 0x0a, 0xd3, 0x61, 0x8d, 0x0f, 0x16, 0x9f, 0x13, 0xd6, 0x60, 0x38, 0xf9, 0x03, 0x81, 0xb5,
+	0xb4, 0x79, 0x82, 0x1e, 0x4e, 0x03, 0x35, 0x36, 0x7b, 0x5c, 0x0b, 0xa9, 0x2e, 0x91, 0xee, 0xd1,
+	0x37, 0x27, 0x22, 0xc5, 0x01, 0xe6, 0x53, 0x02, 0xf3, 0x01, 0x2d, 0xcf, 0xba, 0x1f, 0x23, 0x04,
+	0x3f, 0xeb, 0x7e, 0x8c, 0xb2, 0x7b, 0xbc, 0xa7, 0x9b, 0xda, 0xed, 0x24, 0x18, 0x54, 0x95, 0x0a,
+	0xf9, 0x77, 0xc8, 0x3e, 0xfd, 0x1d, 0x81, 0x95, 0x11, 0xbe, 0x95, 0xd5, 0xd4, 0xd2, 0x07, 0x82,
+	0xac, 0xa6, 0x96, 0x31, 0x0e, 0x8c, 0xc9, 0x94, 0x3b, 0xb4, 0x68, 0x48, 0xfa, 0xab, 0x3a, 0xc9,
+	0x33, 0x02, 0xab, 0xa3, 0xf4, 0x9a, 0x4e, 0xe7, 0x34, 0x6c, 0xbc, 0x95, 0x69, 0xd5, 0x11, 0xe4,
+	0xbb, 0x12, 0xe4, 0x09, 0x3d, 0x4e, 0x01, 0xd9, 0x56, 0xb7, 0x59, 0xfd, 0xb9, 0x4a, 0xa2, 0x16,
+	0x0f, 0xa8, 0x22, 0xa1, 0x59, 0x0f, 0x68, 0x8c, 0xcd, 0x67, 0x3d, 0xa0, 0x71, 0xce, 0x3d, 0xe6,
+	0x01, 0xed, 0x2a, 0x5f, 0xbf, 0x21, 0xb0, 0x14, 0x65, 0x90, 0x34, 0xa3, 0xb1, 0xa7, 0xd0, 0xdf,
+	0xac, 0x93, 0x9e, 0x46, 0x48, 0xb5, 0x13, 0x09, 0x44, 0xa7, 0x07, 0x53, 0x74, 0xbb, 0x08, 0x4f,
+	0xf5, 0x20, 0x77, 0x5a, 0xa5, 0xdb, 0x19, 0x0f, 0x60, 0xc0, 0x2f, 0x4b, 0x3b, 0xd9, 0x0a, 0x13,
+	0x1f, 0x21, 0x93, 0x79, 0xfa, 0x93, 0x08, 0x15, 0xbd, 0xa2, 0x7f, 0x22, 0xf0, 0xc5, 0x04, 0x01,
+	0xa3, 0x19, 0x87, 0x21, 0x8b, 0x71, 0x96, 0xf4, 0xa9, 0xf5, 0x63, 0xef, 0xd3, 0x03, 0xed, 0x5e,
+	0x02, 0xa2, 0x24, 0x78, 0x83, 0x86, 0x39, 0x34, 0x0a, 0x6f, 0x62, 0xed, 0xeb, 0xcf, 0x5f, 0x96,
+	0xc9, 0x8b, 0x97, 0x65, 0xf2, 0x9f, 0x97, 0x65, 0xf2, 0xd9, 0xab, 0xf2, 0xcc, 0x8b, 0x57, 0xe5,
+	0x99, 0x7f, 0xbe, 0x2a, 0xcf, 0xfc, 0xf0, 0x61, 0xdb, 0xf2, 0x2f, 0xfa, 0xcd, 0x8a, 0xe9, 0x74,
+	0x83, 0x1d, 0xf1, 0xe7, 0x63, 0xdc, 0x5a, 0x92, 0x80, 0x66, 0x51, 0x12, 0xd3, 0xe3, 0xff, 0x07,
+	0x00, 0x00, 0xff, 0xff, 0xda, 0xa2, 0xd4, 0x49, 0x3b, 0x19, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1123,6 +1903,22 @@ type QueryClient interface {
 	// Anchored reports which of up to 1,000 ids are anchored, so that a bulk
 	// issuer can skip what an earlier run already issued.
 	Anchored(ctx context.Context, in *QueryAnchoredRequest, opts ...grpc.CallOption) (*QueryAnchoredResponse, error)
+	// RecognitionRule returns a rule with its earlier versions.
+	RecognitionRule(ctx context.Context, in *QueryRecognitionRuleRequest, opts ...grpc.CallOption) (*QueryRecognitionRuleResponse, error)
+	// RecognitionRules lists a region's rules, optionally about one source type.
+	RecognitionRules(ctx context.Context, in *QueryRecognitionRulesRequest, opts ...grpc.CallOption) (*QueryRecognitionRulesResponse, error)
+	// Mutual lists the rules recognising type_a in type_b's region and
+	// type_b in type_a's region, and which of them pair up as mutual.
+	Mutual(ctx context.Context, in *QueryMutualRequest, opts ...grpc.CallOption) (*QueryMutualResponse, error)
+	// IsRecognised answers whether an attestation is recognised in a region
+	// for a purpose at a time, with the deciding rule or every reason why not.
+	IsRecognised(ctx context.Context, in *QueryIsRecognisedRequest, opts ...grpc.CallOption) (*QueryIsRecognisedResponse, error)
+	// CA returns a registered CA.
+	CA(ctx context.Context, in *QueryCARequest, opts ...grpc.CallOption) (*QueryCAResponse, error)
+	// VerifyCertificate verifies a chain for a purpose in a region at a time
+	// against the region's trust list: its own CAs and the CAs it recognises
+	// for the purpose.
+	VerifyCertificate(ctx context.Context, in *QueryVerifyCertificateRequest, opts ...grpc.CallOption) (*QueryVerifyCertificateResponse, error)
 }
 
 type queryClient struct {
@@ -1223,6 +2019,60 @@ func (c *queryClient) Anchored(ctx context.Context, in *QueryAnchoredRequest, op
 	return out, nil
 }
 
+func (c *queryClient) RecognitionRule(ctx context.Context, in *QueryRecognitionRuleRequest, opts ...grpc.CallOption) (*QueryRecognitionRuleResponse, error) {
+	out := new(QueryRecognitionRuleResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Query/RecognitionRule", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) RecognitionRules(ctx context.Context, in *QueryRecognitionRulesRequest, opts ...grpc.CallOption) (*QueryRecognitionRulesResponse, error) {
+	out := new(QueryRecognitionRulesResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Query/RecognitionRules", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Mutual(ctx context.Context, in *QueryMutualRequest, opts ...grpc.CallOption) (*QueryMutualResponse, error) {
+	out := new(QueryMutualResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Query/Mutual", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) IsRecognised(ctx context.Context, in *QueryIsRecognisedRequest, opts ...grpc.CallOption) (*QueryIsRecognisedResponse, error) {
+	out := new(QueryIsRecognisedResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Query/IsRecognised", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) CA(ctx context.Context, in *QueryCARequest, opts ...grpc.CallOption) (*QueryCAResponse, error) {
+	out := new(QueryCAResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Query/CA", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) VerifyCertificate(ctx context.Context, in *QueryVerifyCertificateRequest, opts ...grpc.CallOption) (*QueryVerifyCertificateResponse, error) {
+	out := new(QueryVerifyCertificateResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Query/VerifyCertificate", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns x/certs' params.
@@ -1248,6 +2098,22 @@ type QueryServer interface {
 	// Anchored reports which of up to 1,000 ids are anchored, so that a bulk
 	// issuer can skip what an earlier run already issued.
 	Anchored(context.Context, *QueryAnchoredRequest) (*QueryAnchoredResponse, error)
+	// RecognitionRule returns a rule with its earlier versions.
+	RecognitionRule(context.Context, *QueryRecognitionRuleRequest) (*QueryRecognitionRuleResponse, error)
+	// RecognitionRules lists a region's rules, optionally about one source type.
+	RecognitionRules(context.Context, *QueryRecognitionRulesRequest) (*QueryRecognitionRulesResponse, error)
+	// Mutual lists the rules recognising type_a in type_b's region and
+	// type_b in type_a's region, and which of them pair up as mutual.
+	Mutual(context.Context, *QueryMutualRequest) (*QueryMutualResponse, error)
+	// IsRecognised answers whether an attestation is recognised in a region
+	// for a purpose at a time, with the deciding rule or every reason why not.
+	IsRecognised(context.Context, *QueryIsRecognisedRequest) (*QueryIsRecognisedResponse, error)
+	// CA returns a registered CA.
+	CA(context.Context, *QueryCARequest) (*QueryCAResponse, error)
+	// VerifyCertificate verifies a chain for a purpose in a region at a time
+	// against the region's trust list: its own CAs and the CAs it recognises
+	// for the purpose.
+	VerifyCertificate(context.Context, *QueryVerifyCertificateRequest) (*QueryVerifyCertificateResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -1283,6 +2149,24 @@ func (*UnimplementedQueryServer) AttestationsByIssuer(ctx context.Context, req *
 }
 func (*UnimplementedQueryServer) Anchored(ctx context.Context, req *QueryAnchoredRequest) (*QueryAnchoredResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Anchored not implemented")
+}
+func (*UnimplementedQueryServer) RecognitionRule(ctx context.Context, req *QueryRecognitionRuleRequest) (*QueryRecognitionRuleResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RecognitionRule not implemented")
+}
+func (*UnimplementedQueryServer) RecognitionRules(ctx context.Context, req *QueryRecognitionRulesRequest) (*QueryRecognitionRulesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RecognitionRules not implemented")
+}
+func (*UnimplementedQueryServer) Mutual(ctx context.Context, req *QueryMutualRequest) (*QueryMutualResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Mutual not implemented")
+}
+func (*UnimplementedQueryServer) IsRecognised(ctx context.Context, req *QueryIsRecognisedRequest) (*QueryIsRecognisedResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method IsRecognised not implemented")
+}
+func (*UnimplementedQueryServer) CA(ctx context.Context, req *QueryCARequest) (*QueryCAResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CA not implemented")
+}
+func (*UnimplementedQueryServer) VerifyCertificate(ctx context.Context, req *QueryVerifyCertificateRequest) (*QueryVerifyCertificateResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method VerifyCertificate not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -1469,6 +2353,114 @@ func _Query_Anchored_Handler(srv interface{}, ctx context.Context, dec func(inte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_RecognitionRule_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRecognitionRuleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).RecognitionRule(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Query/RecognitionRule",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).RecognitionRule(ctx, req.(*QueryRecognitionRuleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_RecognitionRules_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRecognitionRulesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).RecognitionRules(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Query/RecognitionRules",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).RecognitionRules(ctx, req.(*QueryRecognitionRulesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Mutual_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryMutualRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Mutual(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Query/Mutual",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Mutual(ctx, req.(*QueryMutualRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_IsRecognised_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryIsRecognisedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).IsRecognised(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Query/IsRecognised",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).IsRecognised(ctx, req.(*QueryIsRecognisedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_CA_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryCARequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).CA(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Query/CA",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).CA(ctx, req.(*QueryCARequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_VerifyCertificate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryVerifyCertificateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).VerifyCertificate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Query/VerifyCertificate",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).VerifyCertificate(ctx, req.(*QueryVerifyCertificateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "baynet.certs.v1.Query",
@@ -1513,6 +2505,30 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Anchored",
 			Handler:    _Query_Anchored_Handler,
+		},
+		{
+			MethodName: "RecognitionRule",
+			Handler:    _Query_RecognitionRule_Handler,
+		},
+		{
+			MethodName: "RecognitionRules",
+			Handler:    _Query_RecognitionRules_Handler,
+		},
+		{
+			MethodName: "Mutual",
+			Handler:    _Query_Mutual_Handler,
+		},
+		{
+			MethodName: "IsRecognised",
+			Handler:    _Query_IsRecognised_Handler,
+		},
+		{
+			MethodName: "CA",
+			Handler:    _Query_CA_Handler,
+		},
+		{
+			MethodName: "VerifyCertificate",
+			Handler:    _Query_VerifyCertificate_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -2269,6 +3285,584 @@ func (m *QueryAnchoredResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryRecognitionRuleRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRecognitionRuleRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRecognitionRuleRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Id != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRecognitionRuleResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRecognitionRuleResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRecognitionRuleResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Superseded) > 0 {
+		for iNdEx := len(m.Superseded) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Superseded[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	{
+		size, err := m.Rule.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRecognitionRulesRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRecognitionRulesRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRecognitionRulesRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.SourceType) > 0 {
+		i -= len(m.SourceType)
+		copy(dAtA[i:], m.SourceType)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.SourceType)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRecognitionRulesResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRecognitionRulesResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRecognitionRulesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Rules) > 0 {
+		for iNdEx := len(m.Rules) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Rules[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMutualRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMutualRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMutualRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.TypeB) > 0 {
+		i -= len(m.TypeB)
+		copy(dAtA[i:], m.TypeB)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.TypeB)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.TypeA) > 0 {
+		i -= len(m.TypeA)
+		copy(dAtA[i:], m.TypeA)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.TypeA)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MutualPair) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MutualPair) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MutualPair) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.BInA != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.BInA))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.AInB != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.AInB))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMutualResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMutualResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMutualResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Pairs) > 0 {
+		for iNdEx := len(m.Pairs) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Pairs[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.BInA) > 0 {
+		for iNdEx := len(m.BInA) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.BInA[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.AInB) > 0 {
+		for iNdEx := len(m.AInB) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.AInB[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryIsRecognisedRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryIsRecognisedRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryIsRecognisedRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n17, err17 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Time, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Time):])
+	if err17 != nil {
+		return 0, err17
+	}
+	i -= n17
+	i = encodeVarintQuery(dAtA, i, uint64(n17))
+	i--
+	dAtA[i] = 0x22
+	if len(m.Purpose) > 0 {
+		i -= len(m.Purpose)
+		copy(dAtA[i:], m.Purpose)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Purpose)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Id) > 0 {
+		i -= len(m.Id)
+		copy(dAtA[i:], m.Id)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Id)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryIsRecognisedResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryIsRecognisedResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryIsRecognisedResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reasons) > 0 {
+		for iNdEx := len(m.Reasons) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Reasons[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if m.RuleId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.RuleId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Recognised {
+		i--
+		if m.Recognised {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryCARequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryCARequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryCARequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Fingerprint) > 0 {
+		i -= len(m.Fingerprint)
+		copy(dAtA[i:], m.Fingerprint)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Fingerprint)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryCAResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryCAResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryCAResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Ca.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryVerifyCertificateRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryVerifyCertificateRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryVerifyCertificateRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n19, err19 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Time, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Time):])
+	if err19 != nil {
+		return 0, err19
+	}
+	i -= n19
+	i = encodeVarintQuery(dAtA, i, uint64(n19))
+	i--
+	dAtA[i] = 0x2a
+	if len(m.Purpose) > 0 {
+		i -= len(m.Purpose)
+		copy(dAtA[i:], m.Purpose)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Purpose)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Intermediates) > 0 {
+		for iNdEx := len(m.Intermediates) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Intermediates[iNdEx])
+			copy(dAtA[i:], m.Intermediates[iNdEx])
+			i = encodeVarintQuery(dAtA, i, uint64(len(m.Intermediates[iNdEx])))
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.Leaf) > 0 {
+		i -= len(m.Leaf)
+		copy(dAtA[i:], m.Leaf)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Leaf)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryVerifyCertificateResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryVerifyCertificateResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryVerifyCertificateResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reasons) > 0 {
+		for iNdEx := len(m.Reasons) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Reasons[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if m.Trusted {
+		i--
+		if m.Trusted {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Path) > 0 {
+		for iNdEx := len(m.Path) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Path[iNdEx])
+			copy(dAtA[i:], m.Path[iNdEx])
+			i = encodeVarintQuery(dAtA, i, uint64(len(m.Path[iNdEx])))
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if m.Verified {
+		i--
+		if m.Verified {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -2570,6 +4164,250 @@ func (m *QueryAnchoredResponse) Size() (n int) {
 	_ = l
 	if len(m.Anchored) > 0 {
 		n += 1 + sovQuery(uint64(len(m.Anchored))) + len(m.Anchored)*1
+	}
+	return n
+}
+
+func (m *QueryRecognitionRuleRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovQuery(uint64(m.Id))
+	}
+	return n
+}
+
+func (m *QueryRecognitionRuleResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Rule.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if len(m.Superseded) > 0 {
+		for _, e := range m.Superseded {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryRecognitionRulesRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.SourceType)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryRecognitionRulesResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Rules) > 0 {
+		for _, e := range m.Rules {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryMutualRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.TypeA)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.TypeB)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *MutualPair) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.AInB != 0 {
+		n += 1 + sovQuery(uint64(m.AInB))
+	}
+	if m.BInA != 0 {
+		n += 1 + sovQuery(uint64(m.BInA))
+	}
+	return n
+}
+
+func (m *QueryMutualResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.AInB) > 0 {
+		for _, e := range m.AInB {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if len(m.BInA) > 0 {
+		for _, e := range m.BInA {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if len(m.Pairs) > 0 {
+		for _, e := range m.Pairs {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryIsRecognisedRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Id)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Purpose)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Time)
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryIsRecognisedResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Recognised {
+		n += 2
+	}
+	if m.RuleId != 0 {
+		n += 1 + sovQuery(uint64(m.RuleId))
+	}
+	if len(m.Reasons) > 0 {
+		for _, e := range m.Reasons {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryCARequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Fingerprint)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryCAResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Ca.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryVerifyCertificateRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Leaf)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if len(m.Intermediates) > 0 {
+		for _, b := range m.Intermediates {
+			l = len(b)
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Purpose)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Time)
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryVerifyCertificateResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Verified {
+		n += 2
+	}
+	if len(m.Path) > 0 {
+		for _, s := range m.Path {
+			l = len(s)
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Trusted {
+		n += 2
+	}
+	if len(m.Reasons) > 0 {
+		for _, e := range m.Reasons {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
 	}
 	return n
 }
@@ -4599,6 +6437,1580 @@ func (m *QueryAnchoredResponse) Unmarshal(dAtA []byte) error {
 			} else {
 				return fmt.Errorf("proto: wrong wireType = %d for field Anchored", wireType)
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRecognitionRuleRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRecognitionRuleRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRecognitionRuleRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRecognitionRuleResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRecognitionRuleResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRecognitionRuleResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rule", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Rule.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Superseded", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Superseded = append(m.Superseded, RecognitionRule{})
+			if err := m.Superseded[len(m.Superseded)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRecognitionRulesRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRecognitionRulesRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRecognitionRulesRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceType", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SourceType = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRecognitionRulesResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRecognitionRulesResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRecognitionRulesResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rules", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Rules = append(m.Rules, RecognitionRule{})
+			if err := m.Rules[len(m.Rules)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMutualRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMutualRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMutualRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TypeA", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TypeA = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TypeB", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TypeB = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MutualPair) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MutualPair: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MutualPair: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AInB", wireType)
+			}
+			m.AInB = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AInB |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BInA", wireType)
+			}
+			m.BInA = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BInA |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMutualResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMutualResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMutualResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AInB", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AInB = append(m.AInB, RecognitionRule{})
+			if err := m.AInB[len(m.AInB)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BInA", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BInA = append(m.BInA, RecognitionRule{})
+			if err := m.BInA[len(m.BInA)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pairs", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Pairs = append(m.Pairs, MutualPair{})
+			if err := m.Pairs[len(m.Pairs)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryIsRecognisedRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryIsRecognisedRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryIsRecognisedRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Id = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Purpose", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Purpose = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Time", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.Time, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryIsRecognisedResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryIsRecognisedResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryIsRecognisedResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Recognised", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Recognised = bool(v != 0)
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RuleId", wireType)
+			}
+			m.RuleId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RuleId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reasons", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reasons = append(m.Reasons, RecognitionReason{})
+			if err := m.Reasons[len(m.Reasons)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryCARequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryCARequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryCARequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Fingerprint", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Fingerprint = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryCAResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryCAResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryCAResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ca", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Ca.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryVerifyCertificateRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryVerifyCertificateRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryVerifyCertificateRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Leaf", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Leaf = append(m.Leaf[:0], dAtA[iNdEx:postIndex]...)
+			if m.Leaf == nil {
+				m.Leaf = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Intermediates", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Intermediates = append(m.Intermediates, make([]byte, postIndex-iNdEx))
+			copy(m.Intermediates[len(m.Intermediates)-1], dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Purpose", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Purpose = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Time", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.Time, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryVerifyCertificateResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryVerifyCertificateResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryVerifyCertificateResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Verified", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Verified = bool(v != 0)
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Path", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Path = append(m.Path, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Trusted", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Trusted = bool(v != 0)
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reasons", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reasons = append(m.Reasons, CertificateReason{})
+			if err := m.Reasons[len(m.Reasons)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])

@@ -718,6 +718,822 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+// RecognitionTerms are the terms of a recognition rule a region declares
+// and amends; see RecognitionRule.
+type RecognitionTerms struct {
+	LocalType  string                `protobuf:"bytes,1,opt,name=local_type,json=localType,proto3" json:"local_type,omitempty"`
+	Purposes   []string              `protobuf:"bytes,2,rep,name=purposes,proto3" json:"purposes,omitempty"`
+	ValidFrom  time.Time             `protobuf:"bytes,3,opt,name=valid_from,json=validFrom,proto3,stdtime" json:"valid_from"`
+	ValidUntil *time.Time            `protobuf:"bytes,4,opt,name=valid_until,json=validUntil,proto3,stdtime" json:"valid_until,omitempty"`
+	Conditions RecognitionConditions `protobuf:"bytes,5,opt,name=conditions,proto3" json:"conditions"`
+	DataFlow   bool                  `protobuf:"varint,6,opt,name=data_flow,json=dataFlow,proto3" json:"data_flow,omitempty"`
+}
+
+func (m *RecognitionTerms) Reset()         { *m = RecognitionTerms{} }
+func (m *RecognitionTerms) String() string { return proto.CompactTextString(m) }
+func (*RecognitionTerms) ProtoMessage()    {}
+func (*RecognitionTerms) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{13}
+}
+func (m *RecognitionTerms) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RecognitionTerms) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RecognitionTerms.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RecognitionTerms) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RecognitionTerms.Merge(m, src)
+}
+func (m *RecognitionTerms) XXX_Size() int {
+	return m.Size()
+}
+func (m *RecognitionTerms) XXX_DiscardUnknown() {
+	xxx_messageInfo_RecognitionTerms.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RecognitionTerms proto.InternalMessageInfo
+
+func (m *RecognitionTerms) GetLocalType() string {
+	if m != nil {
+		return m.LocalType
+	}
+	return ""
+}
+
+func (m *RecognitionTerms) GetPurposes() []string {
+	if m != nil {
+		return m.Purposes
+	}
+	return nil
+}
+
+func (m *RecognitionTerms) GetValidFrom() time.Time {
+	if m != nil {
+		return m.ValidFrom
+	}
+	return time.Time{}
+}
+
+func (m *RecognitionTerms) GetValidUntil() *time.Time {
+	if m != nil {
+		return m.ValidUntil
+	}
+	return nil
+}
+
+func (m *RecognitionTerms) GetConditions() RecognitionConditions {
+	if m != nil {
+		return m.Conditions
+	}
+	return RecognitionConditions{}
+}
+
+func (m *RecognitionTerms) GetDataFlow() bool {
+	if m != nil {
+		return m.DataFlow
+	}
+	return false
+}
+
+// MsgDeclareRecognition declares that source_type, of another region, is
+// recognised in the authority's region under terms.
+type MsgDeclareRecognition struct {
+	// authority is a region's authority account.
+	Authority  string           `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	SourceType string           `protobuf:"bytes,2,opt,name=source_type,json=sourceType,proto3" json:"source_type,omitempty"`
+	Terms      RecognitionTerms `protobuf:"bytes,3,opt,name=terms,proto3" json:"terms"`
+}
+
+func (m *MsgDeclareRecognition) Reset()         { *m = MsgDeclareRecognition{} }
+func (m *MsgDeclareRecognition) String() string { return proto.CompactTextString(m) }
+func (*MsgDeclareRecognition) ProtoMessage()    {}
+func (*MsgDeclareRecognition) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{14}
+}
+func (m *MsgDeclareRecognition) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDeclareRecognition) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDeclareRecognition.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDeclareRecognition) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDeclareRecognition.Merge(m, src)
+}
+func (m *MsgDeclareRecognition) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDeclareRecognition) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDeclareRecognition.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDeclareRecognition proto.InternalMessageInfo
+
+func (m *MsgDeclareRecognition) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgDeclareRecognition) GetSourceType() string {
+	if m != nil {
+		return m.SourceType
+	}
+	return ""
+}
+
+func (m *MsgDeclareRecognition) GetTerms() RecognitionTerms {
+	if m != nil {
+		return m.Terms
+	}
+	return RecognitionTerms{}
+}
+
+type MsgDeclareRecognitionResponse struct {
+	Id uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+}
+
+func (m *MsgDeclareRecognitionResponse) Reset()         { *m = MsgDeclareRecognitionResponse{} }
+func (m *MsgDeclareRecognitionResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgDeclareRecognitionResponse) ProtoMessage()    {}
+func (*MsgDeclareRecognitionResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{15}
+}
+func (m *MsgDeclareRecognitionResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDeclareRecognitionResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDeclareRecognitionResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDeclareRecognitionResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDeclareRecognitionResponse.Merge(m, src)
+}
+func (m *MsgDeclareRecognitionResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDeclareRecognitionResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDeclareRecognitionResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDeclareRecognitionResponse proto.InternalMessageInfo
+
+func (m *MsgDeclareRecognitionResponse) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+// MsgAmendRecognition replaces the terms of a rule of the authority's region
+// that is not withdrawn.
+type MsgAmendRecognition struct {
+	Authority string           `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	Id        uint64           `protobuf:"varint,2,opt,name=id,proto3" json:"id,omitempty"`
+	Terms     RecognitionTerms `protobuf:"bytes,3,opt,name=terms,proto3" json:"terms"`
+}
+
+func (m *MsgAmendRecognition) Reset()         { *m = MsgAmendRecognition{} }
+func (m *MsgAmendRecognition) String() string { return proto.CompactTextString(m) }
+func (*MsgAmendRecognition) ProtoMessage()    {}
+func (*MsgAmendRecognition) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{16}
+}
+func (m *MsgAmendRecognition) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAmendRecognition) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAmendRecognition.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAmendRecognition) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAmendRecognition.Merge(m, src)
+}
+func (m *MsgAmendRecognition) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAmendRecognition) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAmendRecognition.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAmendRecognition proto.InternalMessageInfo
+
+func (m *MsgAmendRecognition) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgAmendRecognition) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *MsgAmendRecognition) GetTerms() RecognitionTerms {
+	if m != nil {
+		return m.Terms
+	}
+	return RecognitionTerms{}
+}
+
+type MsgAmendRecognitionResponse struct {
+	Version uint32 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
+}
+
+func (m *MsgAmendRecognitionResponse) Reset()         { *m = MsgAmendRecognitionResponse{} }
+func (m *MsgAmendRecognitionResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgAmendRecognitionResponse) ProtoMessage()    {}
+func (*MsgAmendRecognitionResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{17}
+}
+func (m *MsgAmendRecognitionResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAmendRecognitionResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAmendRecognitionResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAmendRecognitionResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAmendRecognitionResponse.Merge(m, src)
+}
+func (m *MsgAmendRecognitionResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAmendRecognitionResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAmendRecognitionResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAmendRecognitionResponse proto.InternalMessageInfo
+
+func (m *MsgAmendRecognitionResponse) GetVersion() uint32 {
+	if m != nil {
+		return m.Version
+	}
+	return 0
+}
+
+// MsgWithdrawRecognition withdraws a rule of the authority's region.
+type MsgWithdrawRecognition struct {
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	Id        uint64 `protobuf:"varint,2,opt,name=id,proto3" json:"id,omitempty"`
+	Reason    string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *MsgWithdrawRecognition) Reset()         { *m = MsgWithdrawRecognition{} }
+func (m *MsgWithdrawRecognition) String() string { return proto.CompactTextString(m) }
+func (*MsgWithdrawRecognition) ProtoMessage()    {}
+func (*MsgWithdrawRecognition) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{18}
+}
+func (m *MsgWithdrawRecognition) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgWithdrawRecognition) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgWithdrawRecognition.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgWithdrawRecognition) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgWithdrawRecognition.Merge(m, src)
+}
+func (m *MsgWithdrawRecognition) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgWithdrawRecognition) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgWithdrawRecognition.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgWithdrawRecognition proto.InternalMessageInfo
+
+func (m *MsgWithdrawRecognition) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgWithdrawRecognition) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *MsgWithdrawRecognition) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+type MsgWithdrawRecognitionResponse struct {
+}
+
+func (m *MsgWithdrawRecognitionResponse) Reset()         { *m = MsgWithdrawRecognitionResponse{} }
+func (m *MsgWithdrawRecognitionResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgWithdrawRecognitionResponse) ProtoMessage()    {}
+func (*MsgWithdrawRecognitionResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{19}
+}
+func (m *MsgWithdrawRecognitionResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgWithdrawRecognitionResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgWithdrawRecognitionResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgWithdrawRecognitionResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgWithdrawRecognitionResponse.Merge(m, src)
+}
+func (m *MsgWithdrawRecognitionResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgWithdrawRecognitionResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgWithdrawRecognitionResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgWithdrawRecognitionResponse proto.InternalMessageInfo
+
+// MsgRegisterCA registers a CA certificate of the authority's region.
+type MsgRegisterCA struct {
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	// certificate is DER or PEM.
+	Certificate []byte `protobuf:"bytes,2,opt,name=certificate,proto3" json:"certificate,omitempty"`
+	// parent is the fingerprint of the registered CA that issued an
+	// intermediate; empty for a root.
+	Parent string `protobuf:"bytes,3,opt,name=parent,proto3" json:"parent,omitempty"`
+}
+
+func (m *MsgRegisterCA) Reset()         { *m = MsgRegisterCA{} }
+func (m *MsgRegisterCA) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterCA) ProtoMessage()    {}
+func (*MsgRegisterCA) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{20}
+}
+func (m *MsgRegisterCA) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterCA) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterCA.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterCA) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterCA.Merge(m, src)
+}
+func (m *MsgRegisterCA) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterCA) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterCA.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterCA proto.InternalMessageInfo
+
+func (m *MsgRegisterCA) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgRegisterCA) GetCertificate() []byte {
+	if m != nil {
+		return m.Certificate
+	}
+	return nil
+}
+
+func (m *MsgRegisterCA) GetParent() string {
+	if m != nil {
+		return m.Parent
+	}
+	return ""
+}
+
+type MsgRegisterCAResponse struct {
+	Fingerprint string `protobuf:"bytes,1,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
+}
+
+func (m *MsgRegisterCAResponse) Reset()         { *m = MsgRegisterCAResponse{} }
+func (m *MsgRegisterCAResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterCAResponse) ProtoMessage()    {}
+func (*MsgRegisterCAResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{21}
+}
+func (m *MsgRegisterCAResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterCAResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterCAResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterCAResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterCAResponse.Merge(m, src)
+}
+func (m *MsgRegisterCAResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterCAResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterCAResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterCAResponse proto.InternalMessageInfo
+
+func (m *MsgRegisterCAResponse) GetFingerprint() string {
+	if m != nil {
+		return m.Fingerprint
+	}
+	return ""
+}
+
+// MsgRecogniseCA trusts another region's registered CA for purposes
+// (tendering, e-seal, e-signature) and, optionally, policy OIDs. It
+// replaces a withdrawn recognition of the same CA.
+type MsgRecogniseCA struct {
+	Authority string   `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	Ca        string   `protobuf:"bytes,2,opt,name=ca,proto3" json:"ca,omitempty"`
+	Purposes  []string `protobuf:"bytes,3,rep,name=purposes,proto3" json:"purposes,omitempty"`
+	Policies  []string `protobuf:"bytes,4,rep,name=policies,proto3" json:"policies,omitempty"`
+}
+
+func (m *MsgRecogniseCA) Reset()         { *m = MsgRecogniseCA{} }
+func (m *MsgRecogniseCA) String() string { return proto.CompactTextString(m) }
+func (*MsgRecogniseCA) ProtoMessage()    {}
+func (*MsgRecogniseCA) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{22}
+}
+func (m *MsgRecogniseCA) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRecogniseCA) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRecogniseCA.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRecogniseCA) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRecogniseCA.Merge(m, src)
+}
+func (m *MsgRecogniseCA) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRecogniseCA) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRecogniseCA.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRecogniseCA proto.InternalMessageInfo
+
+func (m *MsgRecogniseCA) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgRecogniseCA) GetCa() string {
+	if m != nil {
+		return m.Ca
+	}
+	return ""
+}
+
+func (m *MsgRecogniseCA) GetPurposes() []string {
+	if m != nil {
+		return m.Purposes
+	}
+	return nil
+}
+
+func (m *MsgRecogniseCA) GetPolicies() []string {
+	if m != nil {
+		return m.Policies
+	}
+	return nil
+}
+
+type MsgRecogniseCAResponse struct {
+}
+
+func (m *MsgRecogniseCAResponse) Reset()         { *m = MsgRecogniseCAResponse{} }
+func (m *MsgRecogniseCAResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRecogniseCAResponse) ProtoMessage()    {}
+func (*MsgRecogniseCAResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{23}
+}
+func (m *MsgRecogniseCAResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRecogniseCAResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRecogniseCAResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRecogniseCAResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRecogniseCAResponse.Merge(m, src)
+}
+func (m *MsgRecogniseCAResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRecogniseCAResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRecogniseCAResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRecogniseCAResponse proto.InternalMessageInfo
+
+// MsgWithdrawCARecognition withdraws the region's recognition of a CA.
+type MsgWithdrawCARecognition struct {
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	Ca        string `protobuf:"bytes,2,opt,name=ca,proto3" json:"ca,omitempty"`
+}
+
+func (m *MsgWithdrawCARecognition) Reset()         { *m = MsgWithdrawCARecognition{} }
+func (m *MsgWithdrawCARecognition) String() string { return proto.CompactTextString(m) }
+func (*MsgWithdrawCARecognition) ProtoMessage()    {}
+func (*MsgWithdrawCARecognition) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{24}
+}
+func (m *MsgWithdrawCARecognition) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgWithdrawCARecognition) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgWithdrawCARecognition.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgWithdrawCARecognition) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgWithdrawCARecognition.Merge(m, src)
+}
+func (m *MsgWithdrawCARecognition) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgWithdrawCARecognition) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgWithdrawCARecognition.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgWithdrawCARecognition proto.InternalMessageInfo
+
+func (m *MsgWithdrawCARecognition) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgWithdrawCARecognition) GetCa() string {
+	if m != nil {
+		return m.Ca
+	}
+	return ""
+}
+
+type MsgWithdrawCARecognitionResponse struct {
+}
+
+func (m *MsgWithdrawCARecognitionResponse) Reset()         { *m = MsgWithdrawCARecognitionResponse{} }
+func (m *MsgWithdrawCARecognitionResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgWithdrawCARecognitionResponse) ProtoMessage()    {}
+func (*MsgWithdrawCARecognitionResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{25}
+}
+func (m *MsgWithdrawCARecognitionResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgWithdrawCARecognitionResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgWithdrawCARecognitionResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgWithdrawCARecognitionResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgWithdrawCARecognitionResponse.Merge(m, src)
+}
+func (m *MsgWithdrawCARecognitionResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgWithdrawCARecognitionResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgWithdrawCARecognitionResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgWithdrawCARecognitionResponse proto.InternalMessageInfo
+
+// MsgRevokeCertificate posts the revocation of a certificate issued by one
+// of the authority's region's CAs.
+type MsgRevokeCertificate struct {
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	Ca        string `protobuf:"bytes,2,opt,name=ca,proto3" json:"ca,omitempty"`
+	// serial is decimal.
+	Serial string `protobuf:"bytes,3,opt,name=serial,proto3" json:"serial,omitempty"`
+	// revoked_at is when the revocation took effect; not after the block time.
+	RevokedAt time.Time `protobuf:"bytes,4,opt,name=revoked_at,json=revokedAt,proto3,stdtime" json:"revoked_at"`
+	Reason    string    `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *MsgRevokeCertificate) Reset()         { *m = MsgRevokeCertificate{} }
+func (m *MsgRevokeCertificate) String() string { return proto.CompactTextString(m) }
+func (*MsgRevokeCertificate) ProtoMessage()    {}
+func (*MsgRevokeCertificate) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{26}
+}
+func (m *MsgRevokeCertificate) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRevokeCertificate) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRevokeCertificate.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRevokeCertificate) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRevokeCertificate.Merge(m, src)
+}
+func (m *MsgRevokeCertificate) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRevokeCertificate) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRevokeCertificate.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRevokeCertificate proto.InternalMessageInfo
+
+func (m *MsgRevokeCertificate) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgRevokeCertificate) GetCa() string {
+	if m != nil {
+		return m.Ca
+	}
+	return ""
+}
+
+func (m *MsgRevokeCertificate) GetSerial() string {
+	if m != nil {
+		return m.Serial
+	}
+	return ""
+}
+
+func (m *MsgRevokeCertificate) GetRevokedAt() time.Time {
+	if m != nil {
+		return m.RevokedAt
+	}
+	return time.Time{}
+}
+
+func (m *MsgRevokeCertificate) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+type MsgRevokeCertificateResponse struct {
+}
+
+func (m *MsgRevokeCertificateResponse) Reset()         { *m = MsgRevokeCertificateResponse{} }
+func (m *MsgRevokeCertificateResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRevokeCertificateResponse) ProtoMessage()    {}
+func (*MsgRevokeCertificateResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_572068a7ecd8941b, []int{27}
+}
+func (m *MsgRevokeCertificateResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRevokeCertificateResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRevokeCertificateResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRevokeCertificateResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRevokeCertificateResponse.Merge(m, src)
+}
+func (m *MsgRevokeCertificateResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRevokeCertificateResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRevokeCertificateResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRevokeCertificateResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*MsgRegisterCredentialType)(nil), "baynet.certs.v1.MsgRegisterCredentialType")
 	proto.RegisterType((*MsgRegisterCredentialTypeResponse)(nil), "baynet.certs.v1.MsgRegisterCredentialTypeResponse")
@@ -732,66 +1548,116 @@ func init() {
 	proto.RegisterType((*MsgRevokeAttestationResponse)(nil), "baynet.certs.v1.MsgRevokeAttestationResponse")
 	proto.RegisterType((*MsgUpdateParams)(nil), "baynet.certs.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "baynet.certs.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*RecognitionTerms)(nil), "baynet.certs.v1.RecognitionTerms")
+	proto.RegisterType((*MsgDeclareRecognition)(nil), "baynet.certs.v1.MsgDeclareRecognition")
+	proto.RegisterType((*MsgDeclareRecognitionResponse)(nil), "baynet.certs.v1.MsgDeclareRecognitionResponse")
+	proto.RegisterType((*MsgAmendRecognition)(nil), "baynet.certs.v1.MsgAmendRecognition")
+	proto.RegisterType((*MsgAmendRecognitionResponse)(nil), "baynet.certs.v1.MsgAmendRecognitionResponse")
+	proto.RegisterType((*MsgWithdrawRecognition)(nil), "baynet.certs.v1.MsgWithdrawRecognition")
+	proto.RegisterType((*MsgWithdrawRecognitionResponse)(nil), "baynet.certs.v1.MsgWithdrawRecognitionResponse")
+	proto.RegisterType((*MsgRegisterCA)(nil), "baynet.certs.v1.MsgRegisterCA")
+	proto.RegisterType((*MsgRegisterCAResponse)(nil), "baynet.certs.v1.MsgRegisterCAResponse")
+	proto.RegisterType((*MsgRecogniseCA)(nil), "baynet.certs.v1.MsgRecogniseCA")
+	proto.RegisterType((*MsgRecogniseCAResponse)(nil), "baynet.certs.v1.MsgRecogniseCAResponse")
+	proto.RegisterType((*MsgWithdrawCARecognition)(nil), "baynet.certs.v1.MsgWithdrawCARecognition")
+	proto.RegisterType((*MsgWithdrawCARecognitionResponse)(nil), "baynet.certs.v1.MsgWithdrawCARecognitionResponse")
+	proto.RegisterType((*MsgRevokeCertificate)(nil), "baynet.certs.v1.MsgRevokeCertificate")
+	proto.RegisterType((*MsgRevokeCertificateResponse)(nil), "baynet.certs.v1.MsgRevokeCertificateResponse")
 }
 
 func init() { proto.RegisterFile("baynet/certs/v1/tx.proto", fileDescriptor_572068a7ecd8941b) }
 
 var fileDescriptor_572068a7ecd8941b = []byte{
-	// 863 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x56, 0x4d, 0x6f, 0x1b, 0x45,
-	0x18, 0xce, 0x3a, 0xb1, 0x43, 0xc6, 0xf9, 0xa0, 0xa3, 0xd0, 0x6c, 0x96, 0x62, 0xbb, 0x8e, 0x52,
-	0x59, 0x91, 0xba, 0x4e, 0x8d, 0xc8, 0xa1, 0x07, 0x44, 0x9d, 0x72, 0xe8, 0xc1, 0xa8, 0xda, 0x14,
-	0x0e, 0xb9, 0x58, 0x13, 0xcf, 0x74, 0x3c, 0xc2, 0xbb, 0xb3, 0xda, 0x99, 0xb5, 0x62, 0x24, 0xa4,
-	0x8a, 0x5f, 0x90, 0x0b, 0x12, 0xe2, 0x57, 0xf4, 0x80, 0xf8, 0x0d, 0x15, 0xa7, 0x8a, 0x13, 0x27,
-	0x40, 0xc9, 0xa1, 0x7f, 0x03, 0xcd, 0x87, 0x37, 0x4e, 0x76, 0xad, 0x5a, 0x1c, 0xe0, 0x64, 0xcf,
-	0x3c, 0xcf, 0xbc, 0xef, 0xf3, 0xbe, 0xf3, 0xcc, 0xab, 0x05, 0xee, 0x19, 0x9a, 0x44, 0x44, 0xb6,
-	0x07, 0x24, 0x91, 0xa2, 0x3d, 0x7e, 0xd4, 0x96, 0xe7, 0x7e, 0x9c, 0x70, 0xc9, 0xe1, 0x96, 0x41,
-	0x7c, 0x8d, 0xf8, 0xe3, 0x47, 0xde, 0x36, 0xe5, 0x94, 0x6b, 0xac, 0xad, 0xfe, 0x19, 0x9a, 0x57,
-	0xa3, 0x9c, 0xd3, 0x11, 0x69, 0xeb, 0xd5, 0x59, 0xfa, 0xb2, 0x8d, 0xd3, 0x04, 0x49, 0xc6, 0x23,
-	0x8b, 0xd7, 0x6f, 0xe3, 0x92, 0x85, 0x44, 0x48, 0x14, 0xc6, 0x96, 0xb0, 0x33, 0xe0, 0x22, 0xe4,
-	0xa2, 0x1d, 0x0a, 0xaa, 0xf2, 0x87, 0x82, 0x5a, 0x60, 0xd7, 0x00, 0x7d, 0x93, 0xd2, 0x2c, 0x2c,
-	0xf4, 0x71, 0x4e, 0xf5, 0x24, 0x26, 0x16, 0x6c, 0xfe, 0x56, 0x02, 0xbb, 0x3d, 0x41, 0x03, 0x42,
-	0x99, 0x90, 0x24, 0x39, 0x4e, 0x08, 0x26, 0x91, 0x64, 0x68, 0xf4, 0x62, 0x12, 0x13, 0x78, 0x04,
-	0xd6, 0x50, 0x2a, 0x87, 0x3c, 0x61, 0x72, 0xe2, 0x3a, 0x0d, 0xa7, 0xb5, 0xd6, 0x75, 0x7f, 0xff,
-	0xe5, 0xe1, 0xb6, 0x8d, 0xff, 0x04, 0xe3, 0x84, 0x08, 0x71, 0x22, 0x13, 0x16, 0xd1, 0xe0, 0x9a,
-	0x0a, 0x77, 0xc0, 0xaa, 0x4a, 0xd2, 0x67, 0xd8, 0x2d, 0xa9, 0x53, 0x41, 0x45, 0x2d, 0x9f, 0x61,
-	0x05, 0x44, 0x28, 0x24, 0xfd, 0xef, 0x86, 0xee, 0xb2, 0x01, 0xd4, 0xf2, 0x74, 0x98, 0x01, 0x24,
-	0x72, 0x57, 0xae, 0x81, 0x2f, 0x23, 0xb8, 0x0f, 0x36, 0x07, 0x48, 0xa2, 0x11, 0xa7, 0x29, 0xe9,
-	0x0f, 0x38, 0x26, 0x6e, 0x59, 0xe3, 0x1b, 0xd9, 0xee, 0x31, 0xc7, 0x04, 0xee, 0x81, 0x0d, 0x31,
-	0x18, 0x92, 0x10, 0xf5, 0x31, 0xa3, 0x44, 0x48, 0xb7, 0xd2, 0x70, 0x5a, 0xeb, 0xc1, 0xba, 0xd9,
-	0x7c, 0xaa, 0xf7, 0xe0, 0x57, 0xe0, 0x43, 0x4c, 0x5e, 0xa2, 0x74, 0x24, 0xfb, 0x63, 0x34, 0x62,
-	0x58, 0x55, 0xb5, 0xda, 0x70, 0x5a, 0xd5, 0xce, 0xae, 0x6f, 0x3a, 0xef, 0x4f, 0x3b, 0xef, 0x3f,
-	0xb5, 0x37, 0xd3, 0xfd, 0xe0, 0xcd, 0x9f, 0xf5, 0xa5, 0x9f, 0xfe, 0xaa, 0x3b, 0xc1, 0x96, 0x3d,
-	0xfc, 0x8d, 0x3d, 0xfb, 0x78, 0xf3, 0x87, 0x77, 0xaf, 0x0f, 0xae, 0xcb, 0x6e, 0xee, 0x81, 0xfb,
-	0x73, 0x7b, 0x19, 0x10, 0x11, 0xf3, 0x48, 0x90, 0xe6, 0x18, 0xdc, 0x39, 0x61, 0x34, 0x22, 0xf8,
-	0x89, 0x94, 0xea, 0x6e, 0x55, 0x12, 0x78, 0x0c, 0x56, 0x63, 0x34, 0x19, 0x71, 0x84, 0x75, 0x9b,
-	0xab, 0x9d, 0x3d, 0xff, 0x96, 0xa3, 0xfc, 0x19, 0xfa, 0x73, 0x43, 0xed, 0xae, 0x28, 0x69, 0xc1,
-	0xf4, 0x24, 0xbc, 0x07, 0xd6, 0x04, 0xa3, 0x11, 0x92, 0x69, 0x42, 0x74, 0xdf, 0xd7, 0x83, 0xeb,
-	0x8d, 0xe6, 0x8f, 0x0e, 0xd8, 0xee, 0x09, 0xfa, 0x4c, 0x88, 0x94, 0xcc, 0xc4, 0x12, 0xf0, 0x10,
-	0x54, 0x98, 0xda, 0x4c, 0xde, 0x7b, 0xc3, 0x96, 0x07, 0x3f, 0x07, 0x65, 0x26, 0x49, 0x28, 0xdc,
-	0x52, 0x63, 0xb9, 0x55, 0xed, 0x34, 0x73, 0x5a, 0x73, 0x05, 0x5a, 0xa9, 0xe6, 0xd8, 0xe3, 0xaa,
-	0xea, 0x9b, 0x0d, 0xd6, 0x3c, 0x02, 0xf7, 0x8a, 0x64, 0x4d, 0xfb, 0x05, 0xef, 0x5a, 0x79, 0xa6,
-	0x33, 0x1b, 0x56, 0x04, 0x6e, 0xfe, 0xea, 0x80, 0x8f, 0x7a, 0x82, 0x9e, 0xa4, 0x22, 0x26, 0xd1,
-	0x8d, 0x66, 0x1e, 0x82, 0x8a, 0x2a, 0x7b, 0x91, 0x82, 0x0c, 0x0f, 0x6e, 0x82, 0x52, 0x66, 0xd5,
-	0x12, 0xc3, 0x2a, 0x67, 0x42, 0x90, 0xe0, 0xd1, 0xd4, 0xa5, 0x66, 0x05, 0x8f, 0x40, 0x39, 0x8d,
-	0x24, 0x1b, 0x69, 0x8f, 0x56, 0x3b, 0x5e, 0xce, 0x35, 0x2f, 0xa6, 0xef, 0xb5, 0xbb, 0x72, 0xa1,
-	0x2c, 0x63, 0xe8, 0xb6, 0x60, 0x93, 0xac, 0x59, 0x07, 0x9f, 0x14, 0xea, 0xce, 0x1c, 0xf2, 0xca,
-	0x01, 0x3b, 0xda, 0x47, 0x2c, 0x52, 0x10, 0xf9, 0x4f, 0x6a, 0xbb, 0xa9, 0xf1, 0x3e, 0xa8, 0xcf,
-	0x51, 0x90, 0xa9, 0xfc, 0x5e, 0xdb, 0x29, 0x20, 0x63, 0xfe, 0xed, 0xff, 0xa1, 0xb0, 0xa6, 0x6d,
-	0x93, 0x4b, 0x9f, 0xc9, 0xbb, 0x70, 0xc0, 0x56, 0x4f, 0xd0, 0xaf, 0x63, 0x8c, 0x24, 0x79, 0x8e,
-	0x12, 0x14, 0x8a, 0x7f, 0x3d, 0xce, 0x3e, 0x03, 0x95, 0x58, 0x47, 0xd0, 0x22, 0xab, 0x9d, 0x9d,
-	0x9c, 0xe1, 0x4d, 0x02, 0xeb, 0x72, 0x4b, 0xce, 0x8d, 0x87, 0x5d, 0x7d, 0xad, 0xb3, 0x8a, 0xa6,
-	0x6a, 0x3b, 0x3f, 0x97, 0xc1, 0x72, 0x4f, 0x50, 0x78, 0x0e, 0xee, 0xce, 0x19, 0xc5, 0x07, 0xb9,
-	0x9c, 0x73, 0x47, 0x8d, 0xd7, 0x59, 0x9c, 0x9b, 0x3d, 0x33, 0x06, 0xee, 0xe4, 0x47, 0xc3, 0x7e,
-	0x51, 0xa0, 0x1c, 0xcd, 0x7b, 0xb8, 0x10, 0x2d, 0x4b, 0x35, 0x02, 0xb0, 0xe0, 0xd5, 0x3e, 0x28,
-	0x0a, 0x92, 0xe7, 0x79, 0xfe, 0x62, 0xbc, 0x2c, 0x5b, 0x02, 0xb6, 0x0b, 0x5f, 0x52, 0xab, 0xb8,
-	0x49, 0x79, 0xa6, 0x77, 0xb8, 0x28, 0x73, 0xb6, 0x99, 0xf9, 0x87, 0xb1, 0x5f, 0x1c, 0xe6, 0x16,
-	0xad, 0xb8, 0x99, 0x73, 0x7d, 0x0e, 0x4f, 0xc1, 0xfa, 0x0d, 0x8f, 0x37, 0x8a, 0x8e, 0xcf, 0x32,
-	0xbc, 0xd6, 0xfb, 0x18, 0xd3, 0xd8, 0x5e, 0xf9, 0xd5, 0xbb, 0xd7, 0x07, 0x4e, 0xf7, 0x8b, 0x37,
-	0x97, 0x35, 0xe7, 0xed, 0x65, 0xcd, 0xf9, 0xfb, 0xb2, 0xe6, 0x5c, 0x5c, 0xd5, 0x96, 0xde, 0x5e,
-	0xd5, 0x96, 0xfe, 0xb8, 0xaa, 0x2d, 0x9d, 0x3e, 0xa0, 0x4c, 0x0e, 0xd3, 0x33, 0x7f, 0xc0, 0xc3,
-	0xb6, 0xfd, 0xca, 0xb0, 0x3f, 0xe7, 0xf6, 0x73, 0x43, 0x7f, 0x6b, 0x9c, 0x55, 0xf4, 0x80, 0xfc,
-	0xf4, 0x9f, 0x00, 0x00, 0x00, 0xff, 0xff, 0x33, 0xab, 0x30, 0xbd, 0x41, 0x09, 0x00, 0x00,
+	// 1421 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x58, 0x3f, 0x6f, 0x1b, 0xc7,
+	0x12, 0xd7, 0xe9, 0x0f, 0x25, 0x0e, 0x25, 0xd9, 0x3e, 0xcb, 0x12, 0x75, 0xb6, 0x49, 0x9a, 0x7e,
+	0x96, 0xf5, 0x8c, 0x67, 0xd2, 0xe6, 0xc3, 0xf3, 0x43, 0x0c, 0x24, 0x08, 0x25, 0xc7, 0x80, 0x81,
+	0x30, 0x30, 0x68, 0x39, 0x06, 0xdc, 0x10, 0xab, 0xbb, 0xe5, 0x69, 0x91, 0xbb, 0x5b, 0x62, 0x77,
+	0x29, 0x5b, 0x01, 0x02, 0x18, 0xa9, 0x52, 0x3a, 0x45, 0x80, 0x94, 0xf9, 0x00, 0x29, 0x5c, 0x04,
+	0x69, 0x93, 0xd2, 0x48, 0x65, 0xa4, 0x4a, 0x95, 0x04, 0x56, 0xe1, 0x3e, 0x9f, 0x20, 0xd8, 0x3f,
+	0x3c, 0x9d, 0x74, 0x47, 0x9a, 0x71, 0x94, 0xa4, 0x92, 0x76, 0xe7, 0x37, 0x33, 0xbf, 0x99, 0x9d,
+	0x9d, 0x59, 0x1e, 0x14, 0xb7, 0xd1, 0x5e, 0x84, 0x45, 0xdd, 0xc5, 0x4c, 0xf0, 0xfa, 0xee, 0xf5,
+	0xba, 0x78, 0x5c, 0xeb, 0x31, 0x2a, 0xa8, 0x7d, 0x42, 0x4b, 0x6a, 0x4a, 0x52, 0xdb, 0xbd, 0xee,
+	0x2c, 0xf9, 0xd4, 0xa7, 0x4a, 0x56, 0x97, 0xff, 0x69, 0x98, 0x53, 0xf2, 0x29, 0xf5, 0x03, 0x5c,
+	0x57, 0xab, 0xed, 0x7e, 0xb7, 0xee, 0xf5, 0x19, 0x12, 0x84, 0x46, 0x46, 0x5e, 0x3e, 0x2a, 0x17,
+	0x24, 0xc4, 0x5c, 0xa0, 0xb0, 0x67, 0x00, 0x2b, 0x2e, 0xe5, 0x21, 0xe5, 0xf5, 0x90, 0xfb, 0xd2,
+	0x7f, 0xc8, 0x7d, 0x23, 0x58, 0xd5, 0x82, 0x8e, 0x76, 0xa9, 0x17, 0x46, 0x74, 0x36, 0xc5, 0x7a,
+	0xaf, 0x87, 0x8d, 0xb0, 0xfa, 0xc3, 0x24, 0xac, 0xb6, 0xb8, 0xdf, 0xc6, 0x3e, 0xe1, 0x02, 0xb3,
+	0x4d, 0x86, 0x3d, 0x1c, 0x09, 0x82, 0x82, 0xad, 0xbd, 0x1e, 0xb6, 0x6f, 0x40, 0x1e, 0xf5, 0xc5,
+	0x0e, 0x65, 0x44, 0xec, 0x15, 0xad, 0x8a, 0xb5, 0x9e, 0xdf, 0x28, 0xfe, 0xf8, 0xcd, 0xd5, 0x25,
+	0x63, 0xbf, 0xe9, 0x79, 0x0c, 0x73, 0x7e, 0x4f, 0x30, 0x12, 0xf9, 0xed, 0x03, 0xa8, 0xbd, 0x02,
+	0xb3, 0xd2, 0x49, 0x87, 0x78, 0xc5, 0x49, 0xa9, 0xd5, 0xce, 0xc9, 0xe5, 0x1d, 0x4f, 0x0a, 0x22,
+	0x14, 0xe2, 0xce, 0xc7, 0x3b, 0xc5, 0x29, 0x2d, 0x90, 0xcb, 0x87, 0x3b, 0xb1, 0x00, 0x47, 0xc5,
+	0xe9, 0x03, 0xc1, 0x7b, 0x91, 0x7d, 0x09, 0x16, 0x5d, 0x24, 0x50, 0x40, 0xfd, 0x3e, 0xee, 0xb8,
+	0xd4, 0xc3, 0xc5, 0x19, 0x25, 0x5f, 0x88, 0x77, 0x37, 0xa9, 0x87, 0xed, 0x8b, 0xb0, 0xc0, 0xdd,
+	0x1d, 0x1c, 0xa2, 0x8e, 0x47, 0x7c, 0xcc, 0x45, 0x31, 0x57, 0xb1, 0xd6, 0xe7, 0xdb, 0xf3, 0x7a,
+	0xf3, 0x96, 0xda, 0xb3, 0x3f, 0x80, 0x93, 0x1e, 0xee, 0xa2, 0x7e, 0x20, 0x3a, 0xbb, 0x28, 0x20,
+	0x9e, 0x8c, 0x6a, 0xb6, 0x62, 0xad, 0x17, 0x1a, 0xab, 0x35, 0x9d, 0xf9, 0xda, 0x20, 0xf3, 0xb5,
+	0x5b, 0xe6, 0x64, 0x36, 0xe6, 0x9e, 0xff, 0x5c, 0x9e, 0xf8, 0xf2, 0x97, 0xb2, 0xd5, 0x3e, 0x61,
+	0x94, 0x3f, 0x34, 0xba, 0x37, 0x17, 0x3f, 0x7d, 0xf5, 0xec, 0xca, 0x41, 0xd8, 0xd5, 0x8b, 0x70,
+	0x61, 0x68, 0x2e, 0xdb, 0x98, 0xf7, 0x68, 0xc4, 0x71, 0x75, 0x17, 0x4e, 0xdd, 0x23, 0x7e, 0x84,
+	0xbd, 0xa6, 0x10, 0xf2, 0x6c, 0xa5, 0x13, 0x7b, 0x13, 0x66, 0x7b, 0x68, 0x2f, 0xa0, 0xc8, 0x53,
+	0x69, 0x2e, 0x34, 0x2e, 0xd6, 0x8e, 0x54, 0x54, 0x2d, 0x01, 0xbf, 0xab, 0xa1, 0x1b, 0xd3, 0x92,
+	0x5a, 0x7b, 0xa0, 0x69, 0x9f, 0x83, 0x3c, 0x27, 0x7e, 0x84, 0x44, 0x9f, 0x61, 0x95, 0xf7, 0xf9,
+	0xf6, 0xc1, 0x46, 0xf5, 0x0b, 0x0b, 0x96, 0x5a, 0xdc, 0xbf, 0xc3, 0x79, 0x1f, 0x27, 0x6c, 0x71,
+	0xfb, 0x1a, 0xe4, 0x88, 0xdc, 0x64, 0xaf, 0x3d, 0x61, 0x83, 0xb3, 0xdf, 0x81, 0x19, 0x22, 0x70,
+	0xc8, 0x8b, 0x93, 0x95, 0xa9, 0xf5, 0x42, 0xa3, 0x9a, 0xe2, 0x9a, 0x0a, 0xd0, 0x50, 0xd5, 0x6a,
+	0x37, 0x0b, 0x32, 0x6f, 0xc6, 0x58, 0xf5, 0x06, 0x9c, 0xcb, 0xa2, 0x35, 0xc8, 0x97, 0xbd, 0x6c,
+	0xe8, 0xe9, 0xcc, 0x2c, 0x18, 0x12, 0x5e, 0xf5, 0x5b, 0x0b, 0xce, 0xb4, 0xb8, 0x7f, 0xaf, 0xcf,
+	0x7b, 0x38, 0x3a, 0x94, 0xcc, 0x6b, 0x90, 0x93, 0x61, 0x8f, 0x13, 0x90, 0xc6, 0xd9, 0x8b, 0x30,
+	0x19, 0x97, 0xea, 0x24, 0xf1, 0xa4, 0x4f, 0x86, 0x11, 0xa7, 0xd1, 0xa0, 0x4a, 0xf5, 0xca, 0xbe,
+	0x01, 0x33, 0xfd, 0x48, 0x90, 0x40, 0xd5, 0x68, 0xa1, 0xe1, 0xa4, 0xaa, 0x66, 0x6b, 0x70, 0x5f,
+	0x37, 0xa6, 0x9f, 0xca, 0x92, 0xd1, 0x70, 0x13, 0xb0, 0x76, 0x56, 0x2d, 0xc3, 0xf9, 0x4c, 0xde,
+	0x71, 0x85, 0x3c, 0xb1, 0x60, 0x45, 0xd5, 0x11, 0x89, 0xa4, 0x08, 0xff, 0x2d, 0xb1, 0x1d, 0xe6,
+	0x78, 0x01, 0xca, 0x43, 0x18, 0xc4, 0x2c, 0x3f, 0x51, 0xe5, 0xd4, 0xc6, 0xbb, 0xf4, 0xa3, 0x7f,
+	0x82, 0x61, 0x49, 0x95, 0x4d, 0xca, 0x7d, 0x4c, 0xef, 0xa9, 0x05, 0x27, 0x5a, 0xdc, 0xbf, 0xdf,
+	0xf3, 0x90, 0xc0, 0x77, 0x11, 0x43, 0x21, 0x7f, 0xe3, 0x76, 0xf6, 0x3f, 0xc8, 0xf5, 0x94, 0x05,
+	0x45, 0xb2, 0xd0, 0x58, 0x49, 0x15, 0xbc, 0x76, 0x60, 0xaa, 0xdc, 0x80, 0x53, 0xed, 0x61, 0x55,
+	0x1d, 0x6b, 0x92, 0x51, 0xcc, 0xf6, 0xfb, 0x49, 0x38, 0xd9, 0xc6, 0x2e, 0xf5, 0x23, 0x22, 0xa3,
+	0xd8, 0xc2, 0x2c, 0xe4, 0xf6, 0x79, 0x80, 0x80, 0xba, 0x28, 0xe8, 0xc8, 0xe6, 0xa9, 0xf9, 0xb6,
+	0xf3, 0x6a, 0x47, 0x35, 0x67, 0x07, 0xe6, 0x7a, 0x7d, 0xd6, 0xa3, 0x1c, 0xeb, 0x8b, 0x98, 0x6f,
+	0xc7, 0x6b, 0x7b, 0x13, 0x40, 0x75, 0xb8, 0x4e, 0x97, 0xd1, 0x50, 0xa5, 0x71, 0x74, 0xb5, 0xaa,
+	0x26, 0xa7, 0x2a, 0x36, 0xaf, 0xf4, 0x6e, 0x33, 0x1a, 0xda, 0x4d, 0x28, 0x68, 0x23, 0x7f, 0xac,
+	0xe6, 0xb5, 0xe7, 0xfb, 0x52, 0xc7, 0x7e, 0x1f, 0xc0, 0xa5, 0x91, 0xa7, 0x82, 0xe2, 0xaa, 0x73,
+	0x17, 0x1a, 0x6b, 0xa9, 0xec, 0x25, 0x22, 0xdf, 0x8c, 0xd1, 0x26, 0x99, 0x09, 0x7d, 0xfb, 0x2c,
+	0xe4, 0x3d, 0x24, 0x50, 0xa7, 0x1b, 0xd0, 0x47, 0xaa, 0xc1, 0xcf, 0xb5, 0xe7, 0xe4, 0xc6, 0xed,
+	0x80, 0x3e, 0xaa, 0x7e, 0xa7, 0xfb, 0xc1, 0x2d, 0xec, 0x06, 0x88, 0xe1, 0x84, 0xc9, 0x37, 0x3e,
+	0xf6, 0x32, 0x14, 0x38, 0xed, 0x33, 0x17, 0xeb, 0x03, 0xd0, 0x05, 0x0a, 0x7a, 0x4b, 0x9d, 0xc0,
+	0xdb, 0x30, 0x23, 0xe4, 0x49, 0x99, 0x04, 0x5f, 0x18, 0x15, 0x98, 0x3a, 0xd2, 0x41, 0x1b, 0x54,
+	0x5a, 0xa9, 0xfa, 0xa8, 0xab, 0xc6, 0x90, 0x0e, 0x20, 0x6e, 0x85, 0xfa, 0xa2, 0xc8, 0x08, 0xa6,
+	0xe5, 0x45, 0xa9, 0x7e, 0x6d, 0xc1, 0xe9, 0x16, 0xf7, 0x9b, 0x21, 0x8e, 0xbc, 0xe3, 0x08, 0xf8,
+	0xe0, 0x22, 0x2a, 0xfb, 0xc7, 0x1d, 0xdf, 0xff, 0xe1, 0x6c, 0x06, 0xdb, 0x38, 0xba, 0x22, 0xcc,
+	0xee, 0x62, 0xc6, 0x09, 0x8d, 0x4c, 0xa7, 0x1f, 0x2c, 0xab, 0x9f, 0x59, 0xb0, 0xdc, 0xe2, 0xfe,
+	0x03, 0x22, 0x76, 0x3c, 0x86, 0x1e, 0xfd, 0x15, 0xa1, 0x0e, 0xeb, 0x39, 0x47, 0x63, 0xa8, 0x40,
+	0x29, 0x9b, 0x49, 0x7c, 0x95, 0x3f, 0xb7, 0x60, 0x21, 0xf9, 0x0a, 0x68, 0xbe, 0x31, 0xc7, 0x0a,
+	0x14, 0x64, 0xa6, 0x49, 0x97, 0xb8, 0x48, 0x0c, 0x26, 0x7a, 0x72, 0x4b, 0xb2, 0xee, 0x21, 0x86,
+	0x23, 0x31, 0x60, 0xad, 0x57, 0x29, 0xd6, 0x6f, 0xa9, 0xab, 0x71, 0x40, 0x29, 0xce, 0x79, 0x05,
+	0x0a, 0x5d, 0x12, 0xf9, 0x98, 0xf5, 0x18, 0x89, 0x84, 0xe9, 0x31, 0xc9, 0xad, 0xea, 0x57, 0x16,
+	0x2c, 0x2a, 0x5d, 0x15, 0x29, 0xc7, 0x7f, 0x22, 0x9e, 0x45, 0x98, 0x74, 0xd1, 0xa0, 0xcf, 0xbb,
+	0xe8, 0x50, 0x03, 0x9b, 0x3a, 0xd2, 0xc0, 0xa4, 0x8c, 0x06, 0xc4, 0x25, 0x98, 0x17, 0xa7, 0x8d,
+	0xcc, 0xac, 0x53, 0xd1, 0x15, 0x55, 0x75, 0x24, 0x18, 0xc6, 0x67, 0xc1, 0xa0, 0x98, 0x38, 0x2d,
+	0x29, 0x38, 0x96, 0xca, 0x49, 0x46, 0x91, 0x62, 0x53, 0x85, 0xca, 0x30, 0x9f, 0x31, 0xaf, 0x7d,
+	0x2b, 0x31, 0x3c, 0x37, 0x13, 0x07, 0x7a, 0x5c, 0xa9, 0x5d, 0x86, 0x1c, 0xc7, 0x8c, 0xa0, 0x60,
+	0x50, 0x18, 0x7a, 0x25, 0xe7, 0x02, 0x53, 0x4e, 0xbd, 0x0e, 0x12, 0x63, 0x74, 0xf4, 0xc4, 0x5c,
+	0x30, 0x7a, 0x4d, 0x91, 0xb8, 0x2b, 0x33, 0x23, 0xef, 0x4a, 0x72, 0x44, 0x27, 0x82, 0x1c, 0x64,
+	0xa1, 0xf1, 0x1b, 0xc0, 0x54, 0x8b, 0xfb, 0xf6, 0x63, 0x58, 0x1e, 0xf2, 0xfb, 0xe3, 0x4a, 0xaa,
+	0xe3, 0x0c, 0x7d, 0x5f, 0x3b, 0x8d, 0xf1, 0xb1, 0x71, 0xf9, 0x13, 0x38, 0x95, 0x7e, 0x0f, 0x5f,
+	0xca, 0x32, 0x94, 0x82, 0x39, 0x57, 0xc7, 0x82, 0xc5, 0xae, 0x02, 0xb0, 0x33, 0x9e, 0xaa, 0x6b,
+	0x59, 0x46, 0xd2, 0x38, 0xa7, 0x36, 0x1e, 0x2e, 0xf6, 0xc6, 0x60, 0x29, 0xf3, 0xf9, 0xb8, 0x9e,
+	0x9d, 0xa4, 0x34, 0xd2, 0xb9, 0x36, 0x2e, 0x32, 0x99, 0xcc, 0xf4, 0x6b, 0xf0, 0x52, 0xb6, 0x99,
+	0x23, 0xb0, 0xec, 0x64, 0x0e, 0x7d, 0xdc, 0xc9, 0x64, 0x66, 0xcc, 0xf9, 0xcc, 0x64, 0xa6, 0x71,
+	0xd9, 0xc9, 0x1c, 0x31, 0x76, 0xbb, 0x70, 0x32, 0x35, 0x62, 0xff, 0x95, 0x65, 0xe3, 0x28, 0xca,
+	0xf9, 0xcf, 0x38, 0xa8, 0xd8, 0x0f, 0x85, 0xd3, 0x59, 0x23, 0xee, 0x72, 0x96, 0x91, 0x0c, 0xa0,
+	0x53, 0x1f, 0x13, 0x18, 0x3b, 0xdc, 0x02, 0x48, 0x8c, 0xa9, 0xd2, 0xc8, 0x0b, 0xd4, 0x74, 0xd6,
+	0x46, 0xcb, 0x63, 0xab, 0x0f, 0xa0, 0x90, 0x9c, 0x16, 0xe5, 0x6c, 0xb5, 0x18, 0xe0, 0x5c, 0x7e,
+	0x0d, 0x20, 0x36, 0xdc, 0x87, 0x33, 0xd9, 0xad, 0xfc, 0xdf, 0xa3, 0x02, 0x3f, 0x04, 0x75, 0xae,
+	0x8f, 0x0d, 0x4d, 0xd7, 0x75, 0xb2, 0x51, 0x8f, 0xa8, 0xeb, 0x04, 0x6c, 0x54, 0x5d, 0x67, 0x74,
+	0x44, 0xfb, 0x21, 0xcc, 0x1f, 0xfa, 0xc1, 0x52, 0xc9, 0x52, 0x4f, 0x22, 0x9c, 0xf5, 0xd7, 0x21,
+	0x06, 0xb6, 0x9d, 0x99, 0x27, 0xaf, 0x9e, 0x5d, 0xb1, 0x36, 0xde, 0x7d, 0xfe, 0xb2, 0x64, 0xbd,
+	0x78, 0x59, 0xb2, 0x7e, 0x7d, 0x59, 0xb2, 0x9e, 0xee, 0x97, 0x26, 0x5e, 0xec, 0x97, 0x26, 0x7e,
+	0xda, 0x2f, 0x4d, 0x3c, 0x5c, 0xf3, 0x89, 0xd8, 0xe9, 0x6f, 0xd7, 0x5c, 0x1a, 0xd6, 0xcd, 0x27,
+	0x23, 0xf3, 0xe7, 0xb1, 0xf9, 0x76, 0xa4, 0x3e, 0x1c, 0x6d, 0xe7, 0xd4, 0x9c, 0xf8, 0xef, 0xef,
+	0x01, 0x00, 0x00, 0xff, 0xff, 0x87, 0x9e, 0x0b, 0x7b, 0x0e, 0x13, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -817,6 +1683,20 @@ type MsgClient interface {
 	ReinstateAttestation(ctx context.Context, in *MsgReinstateAttestation, opts ...grpc.CallOption) (*MsgReinstateAttestationResponse, error)
 	// RevokeAttestation revokes an attestation for good.
 	RevokeAttestation(ctx context.Context, in *MsgRevokeAttestation, opts ...grpc.CallOption) (*MsgRevokeAttestationResponse, error)
+	// DeclareRecognition declares a recognition rule of the signer's region.
+	DeclareRecognition(ctx context.Context, in *MsgDeclareRecognition, opts ...grpc.CallOption) (*MsgDeclareRecognitionResponse, error)
+	// AmendRecognition replaces a rule's terms, keeping the previous version.
+	AmendRecognition(ctx context.Context, in *MsgAmendRecognition, opts ...grpc.CallOption) (*MsgAmendRecognitionResponse, error)
+	// WithdrawRecognition withdraws a rule from the block time on.
+	WithdrawRecognition(ctx context.Context, in *MsgWithdrawRecognition, opts ...grpc.CallOption) (*MsgWithdrawRecognitionResponse, error)
+	// RegisterCA registers a CA certificate of the signer's region.
+	RegisterCA(ctx context.Context, in *MsgRegisterCA, opts ...grpc.CallOption) (*MsgRegisterCAResponse, error)
+	// RecogniseCA trusts another region's CA in the signer's region.
+	RecogniseCA(ctx context.Context, in *MsgRecogniseCA, opts ...grpc.CallOption) (*MsgRecogniseCAResponse, error)
+	// WithdrawCARecognition stops trusting a CA.
+	WithdrawCARecognition(ctx context.Context, in *MsgWithdrawCARecognition, opts ...grpc.CallOption) (*MsgWithdrawCARecognitionResponse, error)
+	// RevokeCertificate posts a revoked serial of one of the region's CAs.
+	RevokeCertificate(ctx context.Context, in *MsgRevokeCertificate, opts ...grpc.CallOption) (*MsgRevokeCertificateResponse, error)
 	// UpdateParams changes the params; only the consortium's authority may.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
 }
@@ -874,6 +1754,69 @@ func (c *msgClient) RevokeAttestation(ctx context.Context, in *MsgRevokeAttestat
 	return out, nil
 }
 
+func (c *msgClient) DeclareRecognition(ctx context.Context, in *MsgDeclareRecognition, opts ...grpc.CallOption) (*MsgDeclareRecognitionResponse, error) {
+	out := new(MsgDeclareRecognitionResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Msg/DeclareRecognition", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) AmendRecognition(ctx context.Context, in *MsgAmendRecognition, opts ...grpc.CallOption) (*MsgAmendRecognitionResponse, error) {
+	out := new(MsgAmendRecognitionResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Msg/AmendRecognition", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) WithdrawRecognition(ctx context.Context, in *MsgWithdrawRecognition, opts ...grpc.CallOption) (*MsgWithdrawRecognitionResponse, error) {
+	out := new(MsgWithdrawRecognitionResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Msg/WithdrawRecognition", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RegisterCA(ctx context.Context, in *MsgRegisterCA, opts ...grpc.CallOption) (*MsgRegisterCAResponse, error) {
+	out := new(MsgRegisterCAResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Msg/RegisterCA", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RecogniseCA(ctx context.Context, in *MsgRecogniseCA, opts ...grpc.CallOption) (*MsgRecogniseCAResponse, error) {
+	out := new(MsgRecogniseCAResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Msg/RecogniseCA", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) WithdrawCARecognition(ctx context.Context, in *MsgWithdrawCARecognition, opts ...grpc.CallOption) (*MsgWithdrawCARecognitionResponse, error) {
+	out := new(MsgWithdrawCARecognitionResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Msg/WithdrawCARecognition", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RevokeCertificate(ctx context.Context, in *MsgRevokeCertificate, opts ...grpc.CallOption) (*MsgRevokeCertificateResponse, error) {
+	out := new(MsgRevokeCertificateResponse)
+	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Msg/RevokeCertificate", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error) {
 	out := new(MsgUpdateParamsResponse)
 	err := c.cc.Invoke(ctx, "/baynet.certs.v1.Msg/UpdateParams", in, out, opts...)
@@ -896,6 +1839,20 @@ type MsgServer interface {
 	ReinstateAttestation(context.Context, *MsgReinstateAttestation) (*MsgReinstateAttestationResponse, error)
 	// RevokeAttestation revokes an attestation for good.
 	RevokeAttestation(context.Context, *MsgRevokeAttestation) (*MsgRevokeAttestationResponse, error)
+	// DeclareRecognition declares a recognition rule of the signer's region.
+	DeclareRecognition(context.Context, *MsgDeclareRecognition) (*MsgDeclareRecognitionResponse, error)
+	// AmendRecognition replaces a rule's terms, keeping the previous version.
+	AmendRecognition(context.Context, *MsgAmendRecognition) (*MsgAmendRecognitionResponse, error)
+	// WithdrawRecognition withdraws a rule from the block time on.
+	WithdrawRecognition(context.Context, *MsgWithdrawRecognition) (*MsgWithdrawRecognitionResponse, error)
+	// RegisterCA registers a CA certificate of the signer's region.
+	RegisterCA(context.Context, *MsgRegisterCA) (*MsgRegisterCAResponse, error)
+	// RecogniseCA trusts another region's CA in the signer's region.
+	RecogniseCA(context.Context, *MsgRecogniseCA) (*MsgRecogniseCAResponse, error)
+	// WithdrawCARecognition stops trusting a CA.
+	WithdrawCARecognition(context.Context, *MsgWithdrawCARecognition) (*MsgWithdrawCARecognitionResponse, error)
+	// RevokeCertificate posts a revoked serial of one of the region's CAs.
+	RevokeCertificate(context.Context, *MsgRevokeCertificate) (*MsgRevokeCertificateResponse, error)
 	// UpdateParams changes the params; only the consortium's authority may.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
 }
@@ -918,6 +1875,27 @@ func (*UnimplementedMsgServer) ReinstateAttestation(ctx context.Context, req *Ms
 }
 func (*UnimplementedMsgServer) RevokeAttestation(ctx context.Context, req *MsgRevokeAttestation) (*MsgRevokeAttestationResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RevokeAttestation not implemented")
+}
+func (*UnimplementedMsgServer) DeclareRecognition(ctx context.Context, req *MsgDeclareRecognition) (*MsgDeclareRecognitionResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method DeclareRecognition not implemented")
+}
+func (*UnimplementedMsgServer) AmendRecognition(ctx context.Context, req *MsgAmendRecognition) (*MsgAmendRecognitionResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AmendRecognition not implemented")
+}
+func (*UnimplementedMsgServer) WithdrawRecognition(ctx context.Context, req *MsgWithdrawRecognition) (*MsgWithdrawRecognitionResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method WithdrawRecognition not implemented")
+}
+func (*UnimplementedMsgServer) RegisterCA(ctx context.Context, req *MsgRegisterCA) (*MsgRegisterCAResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RegisterCA not implemented")
+}
+func (*UnimplementedMsgServer) RecogniseCA(ctx context.Context, req *MsgRecogniseCA) (*MsgRecogniseCAResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RecogniseCA not implemented")
+}
+func (*UnimplementedMsgServer) WithdrawCARecognition(ctx context.Context, req *MsgWithdrawCARecognition) (*MsgWithdrawCARecognitionResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method WithdrawCARecognition not implemented")
+}
+func (*UnimplementedMsgServer) RevokeCertificate(ctx context.Context, req *MsgRevokeCertificate) (*MsgRevokeCertificateResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RevokeCertificate not implemented")
 }
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
@@ -1017,6 +1995,132 @@ func _Msg_RevokeAttestation_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_DeclareRecognition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgDeclareRecognition)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).DeclareRecognition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Msg/DeclareRecognition",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).DeclareRecognition(ctx, req.(*MsgDeclareRecognition))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_AmendRecognition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgAmendRecognition)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).AmendRecognition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Msg/AmendRecognition",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).AmendRecognition(ctx, req.(*MsgAmendRecognition))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_WithdrawRecognition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgWithdrawRecognition)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).WithdrawRecognition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Msg/WithdrawRecognition",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).WithdrawRecognition(ctx, req.(*MsgWithdrawRecognition))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RegisterCA_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRegisterCA)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RegisterCA(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Msg/RegisterCA",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RegisterCA(ctx, req.(*MsgRegisterCA))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RecogniseCA_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRecogniseCA)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RecogniseCA(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Msg/RecogniseCA",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RecogniseCA(ctx, req.(*MsgRecogniseCA))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_WithdrawCARecognition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgWithdrawCARecognition)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).WithdrawCARecognition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Msg/WithdrawCARecognition",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).WithdrawCARecognition(ctx, req.(*MsgWithdrawCARecognition))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RevokeCertificate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRevokeCertificate)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RevokeCertificate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/baynet.certs.v1.Msg/RevokeCertificate",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RevokeCertificate(ctx, req.(*MsgRevokeCertificate))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(MsgUpdateParams)
 	if err := dec(in); err != nil {
@@ -1059,6 +2163,34 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RevokeAttestation",
 			Handler:    _Msg_RevokeAttestation_Handler,
+		},
+		{
+			MethodName: "DeclareRecognition",
+			Handler:    _Msg_DeclareRecognition_Handler,
+		},
+		{
+			MethodName: "AmendRecognition",
+			Handler:    _Msg_AmendRecognition_Handler,
+		},
+		{
+			MethodName: "WithdrawRecognition",
+			Handler:    _Msg_WithdrawRecognition_Handler,
+		},
+		{
+			MethodName: "RegisterCA",
+			Handler:    _Msg_RegisterCA_Handler,
+		},
+		{
+			MethodName: "RecogniseCA",
+			Handler:    _Msg_RecogniseCA_Handler,
+		},
+		{
+			MethodName: "WithdrawCARecognition",
+			Handler:    _Msg_WithdrawCARecognition_Handler,
+		},
+		{
+			MethodName: "RevokeCertificate",
+			Handler:    _Msg_RevokeCertificate_Handler,
 		},
 		{
 			MethodName: "UpdateParams",
@@ -1551,6 +2683,590 @@ func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *RecognitionTerms) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RecognitionTerms) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RecognitionTerms) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.DataFlow {
+		i--
+		if m.DataFlow {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x30
+	}
+	{
+		size, err := m.Conditions.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	if m.ValidUntil != nil {
+		n6, err6 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(*m.ValidUntil, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.ValidUntil):])
+		if err6 != nil {
+			return 0, err6
+		}
+		i -= n6
+		i = encodeVarintTx(dAtA, i, uint64(n6))
+		i--
+		dAtA[i] = 0x22
+	}
+	n7, err7 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.ValidFrom, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ValidFrom):])
+	if err7 != nil {
+		return 0, err7
+	}
+	i -= n7
+	i = encodeVarintTx(dAtA, i, uint64(n7))
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Purposes) > 0 {
+		for iNdEx := len(m.Purposes) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Purposes[iNdEx])
+			copy(dAtA[i:], m.Purposes[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.Purposes[iNdEx])))
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.LocalType) > 0 {
+		i -= len(m.LocalType)
+		copy(dAtA[i:], m.LocalType)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.LocalType)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgDeclareRecognition) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDeclareRecognition) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDeclareRecognition) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Terms.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.SourceType) > 0 {
+		i -= len(m.SourceType)
+		copy(dAtA[i:], m.SourceType)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.SourceType)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgDeclareRecognitionResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDeclareRecognitionResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDeclareRecognitionResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Id != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAmendRecognition) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAmendRecognition) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAmendRecognition) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Terms.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.Id != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAmendRecognitionResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAmendRecognitionResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAmendRecognitionResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Version != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Version))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgWithdrawRecognition) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgWithdrawRecognition) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgWithdrawRecognition) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Id != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgWithdrawRecognitionResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgWithdrawRecognitionResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgWithdrawRecognitionResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRegisterCA) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterCA) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterCA) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Parent) > 0 {
+		i -= len(m.Parent)
+		copy(dAtA[i:], m.Parent)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Parent)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Certificate) > 0 {
+		i -= len(m.Certificate)
+		copy(dAtA[i:], m.Certificate)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Certificate)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRegisterCAResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterCAResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterCAResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Fingerprint) > 0 {
+		i -= len(m.Fingerprint)
+		copy(dAtA[i:], m.Fingerprint)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Fingerprint)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRecogniseCA) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRecogniseCA) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRecogniseCA) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Policies) > 0 {
+		for iNdEx := len(m.Policies) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Policies[iNdEx])
+			copy(dAtA[i:], m.Policies[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.Policies[iNdEx])))
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Purposes) > 0 {
+		for iNdEx := len(m.Purposes) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Purposes[iNdEx])
+			copy(dAtA[i:], m.Purposes[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.Purposes[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.Ca) > 0 {
+		i -= len(m.Ca)
+		copy(dAtA[i:], m.Ca)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Ca)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRecogniseCAResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRecogniseCAResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRecogniseCAResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgWithdrawCARecognition) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgWithdrawCARecognition) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgWithdrawCARecognition) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Ca) > 0 {
+		i -= len(m.Ca)
+		copy(dAtA[i:], m.Ca)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Ca)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgWithdrawCARecognitionResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgWithdrawCARecognitionResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgWithdrawCARecognitionResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRevokeCertificate) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRevokeCertificate) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRevokeCertificate) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	n10, err10 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.RevokedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RevokedAt):])
+	if err10 != nil {
+		return 0, err10
+	}
+	i -= n10
+	i = encodeVarintTx(dAtA, i, uint64(n10))
+	i--
+	dAtA[i] = 0x22
+	if len(m.Serial) > 0 {
+		i -= len(m.Serial)
+		copy(dAtA[i:], m.Serial)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Serial)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Ca) > 0 {
+		i -= len(m.Ca)
+		copy(dAtA[i:], m.Ca)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Ca)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRevokeCertificateResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRevokeCertificateResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRevokeCertificateResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -1762,6 +3478,260 @@ func (m *MsgUpdateParams) Size() (n int) {
 }
 
 func (m *MsgUpdateParamsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *RecognitionTerms) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.LocalType)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.Purposes) > 0 {
+		for _, s := range m.Purposes {
+			l = len(s)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ValidFrom)
+	n += 1 + l + sovTx(uint64(l))
+	if m.ValidUntil != nil {
+		l = github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.ValidUntil)
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Conditions.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if m.DataFlow {
+		n += 2
+	}
+	return n
+}
+
+func (m *MsgDeclareRecognition) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.SourceType)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Terms.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgDeclareRecognitionResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovTx(uint64(m.Id))
+	}
+	return n
+}
+
+func (m *MsgAmendRecognition) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Id != 0 {
+		n += 1 + sovTx(uint64(m.Id))
+	}
+	l = m.Terms.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgAmendRecognitionResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Version != 0 {
+		n += 1 + sovTx(uint64(m.Version))
+	}
+	return n
+}
+
+func (m *MsgWithdrawRecognition) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Id != 0 {
+		n += 1 + sovTx(uint64(m.Id))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgWithdrawRecognitionResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRegisterCA) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Certificate)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Parent)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRegisterCAResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Fingerprint)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRecogniseCA) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Ca)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.Purposes) > 0 {
+		for _, s := range m.Purposes {
+			l = len(s)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	if len(m.Policies) > 0 {
+		for _, s := range m.Policies {
+			l = len(s)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *MsgRecogniseCAResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgWithdrawCARecognition) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Ca)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgWithdrawCARecognitionResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRevokeCertificate) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Ca)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Serial)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RevokedAt)
+	n += 1 + l + sovTx(uint64(l))
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRevokeCertificateResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -3171,6 +5141,1727 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 		}
 		if fieldNum <= 0 {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RecognitionTerms) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RecognitionTerms: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RecognitionTerms: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LocalType", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LocalType = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Purposes", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Purposes = append(m.Purposes, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidFrom", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.ValidFrom, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidUntil", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.ValidUntil == nil {
+				m.ValidUntil = new(time.Time)
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(m.ValidUntil, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Conditions", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Conditions.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DataFlow", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.DataFlow = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDeclareRecognition) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDeclareRecognition: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDeclareRecognition: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceType", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SourceType = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Terms", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Terms.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDeclareRecognitionResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDeclareRecognitionResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDeclareRecognitionResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAmendRecognition) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAmendRecognition: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAmendRecognition: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Terms", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Terms.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAmendRecognitionResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAmendRecognitionResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAmendRecognitionResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+			}
+			m.Version = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Version |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgWithdrawRecognition) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgWithdrawRecognition: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgWithdrawRecognition: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgWithdrawRecognitionResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgWithdrawRecognitionResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgWithdrawRecognitionResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterCA) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterCA: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterCA: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Certificate", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Certificate = append(m.Certificate[:0], dAtA[iNdEx:postIndex]...)
+			if m.Certificate == nil {
+				m.Certificate = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Parent", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Parent = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterCAResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterCAResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterCAResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Fingerprint", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Fingerprint = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRecogniseCA) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRecogniseCA: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRecogniseCA: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ca", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ca = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Purposes", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Purposes = append(m.Purposes, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Policies", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Policies = append(m.Policies, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRecogniseCAResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRecogniseCAResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRecogniseCAResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgWithdrawCARecognition) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgWithdrawCARecognition: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgWithdrawCARecognition: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ca", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ca = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgWithdrawCARecognitionResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgWithdrawCARecognitionResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgWithdrawCARecognitionResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRevokeCertificate) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRevokeCertificate: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRevokeCertificate: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ca", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ca = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Serial", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Serial = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevokedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.RevokedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRevokeCertificateResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRevokeCertificateResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRevokeCertificateResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:

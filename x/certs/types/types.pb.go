@@ -88,6 +88,11 @@ type Params struct {
 	// price: its signature verification and its store reads and writes, which
 	// are not metered per byte. The transaction's size is charged as usual.
 	GasPerAttestation uint64 `protobuf:"varint,3,opt,name=gas_per_attestation,json=gasPerAttestation,proto3" json:"gas_per_attestation,omitempty"`
+	// max_certificate_size is the most DER bytes of one certificate a CA
+	// registration or a chain verification takes.
+	MaxCertificateSize uint32 `protobuf:"varint,4,opt,name=max_certificate_size,json=maxCertificateSize,proto3" json:"max_certificate_size,omitempty"`
+	// max_intermediates is the most intermediates one chain verification takes.
+	MaxIntermediates uint32 `protobuf:"varint,5,opt,name=max_intermediates,json=maxIntermediates,proto3" json:"max_intermediates,omitempty"`
 }
 
 func (m *Params) Reset()         { *m = Params{} }
@@ -140,6 +145,20 @@ func (m *Params) GetMaxStatusChanges() uint32 {
 func (m *Params) GetGasPerAttestation() uint64 {
 	if m != nil {
 		return m.GasPerAttestation
+	}
+	return 0
+}
+
+func (m *Params) GetMaxCertificateSize() uint32 {
+	if m != nil {
+		return m.MaxCertificateSize
+	}
+	return 0
+}
+
+func (m *Params) GetMaxIntermediates() uint32 {
+	if m != nil {
+		return m.MaxIntermediates
 	}
 	return 0
 }
@@ -655,6 +674,705 @@ func (m *StatusRecord) GetChanges() uint32 {
 	return 0
 }
 
+// RecognitionConditions are what a recognised attestation must also meet,
+// each checked by the chain.
+type RecognitionConditions struct {
+	// min_level_of_assurance (0-4) is the lowest assurance level of the
+	// subject's identity link; 0 asks for none.
+	MinLevelOfAssurance uint32 `protobuf:"varint,1,opt,name=min_level_of_assurance,json=minLevelOfAssurance,proto3" json:"min_level_of_assurance,omitempty"`
+	// issuer_roles are x/regions agency roles (e.g. "AGENCY_ROLE_ISSUER") the
+	// issuing agency must all hold; empty asks for none.
+	IssuerRoles []string `protobuf:"bytes,2,rep,name=issuer_roles,json=issuerRoles,proto3" json:"issuer_roles,omitempty"`
+	// max_age bounds the attestation's age (from its anchoring); 0 is none.
+	MaxAge time.Duration `protobuf:"bytes,3,opt,name=max_age,json=maxAge,proto3,stdduration" json:"max_age"`
+	// consent_required asks for the holder's consent to the use.
+	ConsentRequired bool `protobuf:"varint,4,opt,name=consent_required,json=consentRequired,proto3" json:"consent_required,omitempty"`
+}
+
+func (m *RecognitionConditions) Reset()         { *m = RecognitionConditions{} }
+func (m *RecognitionConditions) String() string { return proto.CompactTextString(m) }
+func (*RecognitionConditions) ProtoMessage()    {}
+func (*RecognitionConditions) Descriptor() ([]byte, []int) {
+	return fileDescriptor_acd79cef65b59f56, []int{6}
+}
+func (m *RecognitionConditions) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RecognitionConditions) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RecognitionConditions.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RecognitionConditions) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RecognitionConditions.Merge(m, src)
+}
+func (m *RecognitionConditions) XXX_Size() int {
+	return m.Size()
+}
+func (m *RecognitionConditions) XXX_DiscardUnknown() {
+	xxx_messageInfo_RecognitionConditions.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RecognitionConditions proto.InternalMessageInfo
+
+func (m *RecognitionConditions) GetMinLevelOfAssurance() uint32 {
+	if m != nil {
+		return m.MinLevelOfAssurance
+	}
+	return 0
+}
+
+func (m *RecognitionConditions) GetIssuerRoles() []string {
+	if m != nil {
+		return m.IssuerRoles
+	}
+	return nil
+}
+
+func (m *RecognitionConditions) GetMaxAge() time.Duration {
+	if m != nil {
+		return m.MaxAge
+	}
+	return 0
+}
+
+func (m *RecognitionConditions) GetConsentRequired() bool {
+	if m != nil {
+		return m.ConsentRequired
+	}
+	return false
+}
+
+// RecognitionRule is region `region` (R) declaring that credential type
+// `source_type` of region `source_region` (S != R) is recognised in R, as its
+// local type `local_type` when set, for `purposes`, from valid_from until
+// valid_until. Rules are never deleted: an amendment keeps the previous
+// version (RecognitionRuleVersion), a withdrawal sets withdrawn_at.
+type RecognitionRule struct {
+	Id           uint64    `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Region       string    `protobuf:"bytes,2,opt,name=region,proto3" json:"region,omitempty"`
+	SourceType   string    `protobuf:"bytes,3,opt,name=source_type,json=sourceType,proto3" json:"source_type,omitempty"`
+	SourceRegion string    `protobuf:"bytes,4,opt,name=source_region,json=sourceRegion,proto3" json:"source_region,omitempty"`
+	LocalType    string    `protobuf:"bytes,5,opt,name=local_type,json=localType,proto3" json:"local_type,omitempty"`
+	Purposes     []string  `protobuf:"bytes,6,rep,name=purposes,proto3" json:"purposes,omitempty"`
+	ValidFrom    time.Time `protobuf:"bytes,7,opt,name=valid_from,json=validFrom,proto3,stdtime" json:"valid_from"`
+	// valid_until, when unset, leaves the rule open-ended.
+	ValidUntil *time.Time            `protobuf:"bytes,8,opt,name=valid_until,json=validUntil,proto3,stdtime" json:"valid_until,omitempty"`
+	Conditions RecognitionConditions `protobuf:"bytes,9,opt,name=conditions,proto3" json:"conditions"`
+	// data_flow puts the type on the cross-border whitelist: data of
+	// source_type may flow from source_region to region.
+	DataFlow bool `protobuf:"varint,10,opt,name=data_flow,json=dataFlow,proto3" json:"data_flow,omitempty"`
+	// version is 1 when declared and grows by one with each amendment.
+	Version uint32 `protobuf:"varint,11,opt,name=version,proto3" json:"version,omitempty"`
+	// changed_at is when this version was declared or amended.
+	ChangedAt        time.Time  `protobuf:"bytes,12,opt,name=changed_at,json=changedAt,proto3,stdtime" json:"changed_at"`
+	WithdrawnAt      *time.Time `protobuf:"bytes,13,opt,name=withdrawn_at,json=withdrawnAt,proto3,stdtime" json:"withdrawn_at,omitempty"`
+	WithdrawalReason string     `protobuf:"bytes,14,opt,name=withdrawal_reason,json=withdrawalReason,proto3" json:"withdrawal_reason,omitempty"`
+}
+
+func (m *RecognitionRule) Reset()         { *m = RecognitionRule{} }
+func (m *RecognitionRule) String() string { return proto.CompactTextString(m) }
+func (*RecognitionRule) ProtoMessage()    {}
+func (*RecognitionRule) Descriptor() ([]byte, []int) {
+	return fileDescriptor_acd79cef65b59f56, []int{7}
+}
+func (m *RecognitionRule) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RecognitionRule) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RecognitionRule.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RecognitionRule) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RecognitionRule.Merge(m, src)
+}
+func (m *RecognitionRule) XXX_Size() int {
+	return m.Size()
+}
+func (m *RecognitionRule) XXX_DiscardUnknown() {
+	xxx_messageInfo_RecognitionRule.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RecognitionRule proto.InternalMessageInfo
+
+func (m *RecognitionRule) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *RecognitionRule) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *RecognitionRule) GetSourceType() string {
+	if m != nil {
+		return m.SourceType
+	}
+	return ""
+}
+
+func (m *RecognitionRule) GetSourceRegion() string {
+	if m != nil {
+		return m.SourceRegion
+	}
+	return ""
+}
+
+func (m *RecognitionRule) GetLocalType() string {
+	if m != nil {
+		return m.LocalType
+	}
+	return ""
+}
+
+func (m *RecognitionRule) GetPurposes() []string {
+	if m != nil {
+		return m.Purposes
+	}
+	return nil
+}
+
+func (m *RecognitionRule) GetValidFrom() time.Time {
+	if m != nil {
+		return m.ValidFrom
+	}
+	return time.Time{}
+}
+
+func (m *RecognitionRule) GetValidUntil() *time.Time {
+	if m != nil {
+		return m.ValidUntil
+	}
+	return nil
+}
+
+func (m *RecognitionRule) GetConditions() RecognitionConditions {
+	if m != nil {
+		return m.Conditions
+	}
+	return RecognitionConditions{}
+}
+
+func (m *RecognitionRule) GetDataFlow() bool {
+	if m != nil {
+		return m.DataFlow
+	}
+	return false
+}
+
+func (m *RecognitionRule) GetVersion() uint32 {
+	if m != nil {
+		return m.Version
+	}
+	return 0
+}
+
+func (m *RecognitionRule) GetChangedAt() time.Time {
+	if m != nil {
+		return m.ChangedAt
+	}
+	return time.Time{}
+}
+
+func (m *RecognitionRule) GetWithdrawnAt() *time.Time {
+	if m != nil {
+		return m.WithdrawnAt
+	}
+	return nil
+}
+
+func (m *RecognitionRule) GetWithdrawalReason() string {
+	if m != nil {
+		return m.WithdrawalReason
+	}
+	return ""
+}
+
+// RecognitionReason is one reason an attestation is not recognised.
+type RecognitionReason struct {
+	// code is one of: not_anchored, revoked, suspended, expired,
+	// not_yet_valid, type_not_recognised, rule_not_in_force,
+	// max_age_exceeded, issuer_role_missing, consent_missing,
+	// condition_needs_identity_data.
+	Code   string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Detail string `protobuf:"bytes,2,opt,name=detail,proto3" json:"detail,omitempty"`
+	// rule_id is the rule the reason is about, 0 if none.
+	RuleId uint64 `protobuf:"varint,3,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
+}
+
+func (m *RecognitionReason) Reset()         { *m = RecognitionReason{} }
+func (m *RecognitionReason) String() string { return proto.CompactTextString(m) }
+func (*RecognitionReason) ProtoMessage()    {}
+func (*RecognitionReason) Descriptor() ([]byte, []int) {
+	return fileDescriptor_acd79cef65b59f56, []int{8}
+}
+func (m *RecognitionReason) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RecognitionReason) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RecognitionReason.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RecognitionReason) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RecognitionReason.Merge(m, src)
+}
+func (m *RecognitionReason) XXX_Size() int {
+	return m.Size()
+}
+func (m *RecognitionReason) XXX_DiscardUnknown() {
+	xxx_messageInfo_RecognitionReason.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RecognitionReason proto.InternalMessageInfo
+
+func (m *RecognitionReason) GetCode() string {
+	if m != nil {
+		return m.Code
+	}
+	return ""
+}
+
+func (m *RecognitionReason) GetDetail() string {
+	if m != nil {
+		return m.Detail
+	}
+	return ""
+}
+
+func (m *RecognitionReason) GetRuleId() uint64 {
+	if m != nil {
+		return m.RuleId
+	}
+	return 0
+}
+
+// CA is a CA certificate a region registered: a root, or an intermediate
+// under a registered CA of the same region.
+type CA struct {
+	// fingerprint is the lower-case hex SHA-256 of der: the CA's id.
+	Fingerprint string `protobuf:"bytes,1,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
+	Region      string `protobuf:"bytes,2,opt,name=region,proto3" json:"region,omitempty"`
+	Der         []byte `protobuf:"bytes,3,opt,name=der,proto3" json:"der,omitempty"`
+	Subject     string `protobuf:"bytes,4,opt,name=subject,proto3" json:"subject,omitempty"`
+	Issuer      string `protobuf:"bytes,5,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	// key_algorithm is rsa, ecdsa-p256, ecdsa-p384 or sm2.
+	KeyAlgorithm string `protobuf:"bytes,6,opt,name=key_algorithm,json=keyAlgorithm,proto3" json:"key_algorithm,omitempty"`
+	KeyBits      uint32 `protobuf:"varint,7,opt,name=key_bits,json=keyBits,proto3" json:"key_bits,omitempty"`
+	// serial is the serial number in decimal.
+	Serial         string    `protobuf:"bytes,8,opt,name=serial,proto3" json:"serial,omitempty"`
+	NotBefore      time.Time `protobuf:"bytes,9,opt,name=not_before,json=notBefore,proto3,stdtime" json:"not_before"`
+	NotAfter       time.Time `protobuf:"bytes,10,opt,name=not_after,json=notAfter,proto3,stdtime" json:"not_after"`
+	SubjectKeyId   []byte    `protobuf:"bytes,11,opt,name=subject_key_id,json=subjectKeyId,proto3" json:"subject_key_id,omitempty"`
+	AuthorityKeyId []byte    `protobuf:"bytes,12,opt,name=authority_key_id,json=authorityKeyId,proto3" json:"authority_key_id,omitempty"`
+	// policies are the certificate policy OIDs, dotted.
+	Policies []string `protobuf:"bytes,13,rep,name=policies,proto3" json:"policies,omitempty"`
+	// parent is the fingerprint of the issuing CA, empty for a root.
+	Parent       string    `protobuf:"bytes,14,opt,name=parent,proto3" json:"parent,omitempty"`
+	RegisteredAt time.Time `protobuf:"bytes,15,opt,name=registered_at,json=registeredAt,proto3,stdtime" json:"registered_at"`
+}
+
+func (m *CA) Reset()         { *m = CA{} }
+func (m *CA) String() string { return proto.CompactTextString(m) }
+func (*CA) ProtoMessage()    {}
+func (*CA) Descriptor() ([]byte, []int) {
+	return fileDescriptor_acd79cef65b59f56, []int{9}
+}
+func (m *CA) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CA) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CA.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CA) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CA.Merge(m, src)
+}
+func (m *CA) XXX_Size() int {
+	return m.Size()
+}
+func (m *CA) XXX_DiscardUnknown() {
+	xxx_messageInfo_CA.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CA proto.InternalMessageInfo
+
+func (m *CA) GetFingerprint() string {
+	if m != nil {
+		return m.Fingerprint
+	}
+	return ""
+}
+
+func (m *CA) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *CA) GetDer() []byte {
+	if m != nil {
+		return m.Der
+	}
+	return nil
+}
+
+func (m *CA) GetSubject() string {
+	if m != nil {
+		return m.Subject
+	}
+	return ""
+}
+
+func (m *CA) GetIssuer() string {
+	if m != nil {
+		return m.Issuer
+	}
+	return ""
+}
+
+func (m *CA) GetKeyAlgorithm() string {
+	if m != nil {
+		return m.KeyAlgorithm
+	}
+	return ""
+}
+
+func (m *CA) GetKeyBits() uint32 {
+	if m != nil {
+		return m.KeyBits
+	}
+	return 0
+}
+
+func (m *CA) GetSerial() string {
+	if m != nil {
+		return m.Serial
+	}
+	return ""
+}
+
+func (m *CA) GetNotBefore() time.Time {
+	if m != nil {
+		return m.NotBefore
+	}
+	return time.Time{}
+}
+
+func (m *CA) GetNotAfter() time.Time {
+	if m != nil {
+		return m.NotAfter
+	}
+	return time.Time{}
+}
+
+func (m *CA) GetSubjectKeyId() []byte {
+	if m != nil {
+		return m.SubjectKeyId
+	}
+	return nil
+}
+
+func (m *CA) GetAuthorityKeyId() []byte {
+	if m != nil {
+		return m.AuthorityKeyId
+	}
+	return nil
+}
+
+func (m *CA) GetPolicies() []string {
+	if m != nil {
+		return m.Policies
+	}
+	return nil
+}
+
+func (m *CA) GetParent() string {
+	if m != nil {
+		return m.Parent
+	}
+	return ""
+}
+
+func (m *CA) GetRegisteredAt() time.Time {
+	if m != nil {
+		return m.RegisteredAt
+	}
+	return time.Time{}
+}
+
+// CARecognition is region `region` trusting another region's CA for
+// purposes and, when policies is not empty, only for chains asserting one
+// of those certificate policies.
+type CARecognition struct {
+	Region       string     `protobuf:"bytes,1,opt,name=region,proto3" json:"region,omitempty"`
+	Ca           string     `protobuf:"bytes,2,opt,name=ca,proto3" json:"ca,omitempty"`
+	CaRegion     string     `protobuf:"bytes,3,opt,name=ca_region,json=caRegion,proto3" json:"ca_region,omitempty"`
+	Purposes     []string   `protobuf:"bytes,4,rep,name=purposes,proto3" json:"purposes,omitempty"`
+	Policies     []string   `protobuf:"bytes,5,rep,name=policies,proto3" json:"policies,omitempty"`
+	RecognisedAt time.Time  `protobuf:"bytes,6,opt,name=recognised_at,json=recognisedAt,proto3,stdtime" json:"recognised_at"`
+	WithdrawnAt  *time.Time `protobuf:"bytes,7,opt,name=withdrawn_at,json=withdrawnAt,proto3,stdtime" json:"withdrawn_at,omitempty"`
+}
+
+func (m *CARecognition) Reset()         { *m = CARecognition{} }
+func (m *CARecognition) String() string { return proto.CompactTextString(m) }
+func (*CARecognition) ProtoMessage()    {}
+func (*CARecognition) Descriptor() ([]byte, []int) {
+	return fileDescriptor_acd79cef65b59f56, []int{10}
+}
+func (m *CARecognition) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CARecognition) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CARecognition.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CARecognition) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CARecognition.Merge(m, src)
+}
+func (m *CARecognition) XXX_Size() int {
+	return m.Size()
+}
+func (m *CARecognition) XXX_DiscardUnknown() {
+	xxx_messageInfo_CARecognition.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CARecognition proto.InternalMessageInfo
+
+func (m *CARecognition) GetRegion() string {
+	if m != nil {
+		return m.Region
+	}
+	return ""
+}
+
+func (m *CARecognition) GetCa() string {
+	if m != nil {
+		return m.Ca
+	}
+	return ""
+}
+
+func (m *CARecognition) GetCaRegion() string {
+	if m != nil {
+		return m.CaRegion
+	}
+	return ""
+}
+
+func (m *CARecognition) GetPurposes() []string {
+	if m != nil {
+		return m.Purposes
+	}
+	return nil
+}
+
+func (m *CARecognition) GetPolicies() []string {
+	if m != nil {
+		return m.Policies
+	}
+	return nil
+}
+
+func (m *CARecognition) GetRecognisedAt() time.Time {
+	if m != nil {
+		return m.RecognisedAt
+	}
+	return time.Time{}
+}
+
+func (m *CARecognition) GetWithdrawnAt() *time.Time {
+	if m != nil {
+		return m.WithdrawnAt
+	}
+	return nil
+}
+
+// CertificateRevocation is a certificate serial a CA's region revoked.
+type CertificateRevocation struct {
+	// ca is the issuing CA's fingerprint.
+	Ca string `protobuf:"bytes,1,opt,name=ca,proto3" json:"ca,omitempty"`
+	// serial is the revoked certificate's serial number in decimal.
+	Serial    string    `protobuf:"bytes,2,opt,name=serial,proto3" json:"serial,omitempty"`
+	RevokedAt time.Time `protobuf:"bytes,3,opt,name=revoked_at,json=revokedAt,proto3,stdtime" json:"revoked_at"`
+	Reason    string    `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	PostedAt  time.Time `protobuf:"bytes,5,opt,name=posted_at,json=postedAt,proto3,stdtime" json:"posted_at"`
+}
+
+func (m *CertificateRevocation) Reset()         { *m = CertificateRevocation{} }
+func (m *CertificateRevocation) String() string { return proto.CompactTextString(m) }
+func (*CertificateRevocation) ProtoMessage()    {}
+func (*CertificateRevocation) Descriptor() ([]byte, []int) {
+	return fileDescriptor_acd79cef65b59f56, []int{11}
+}
+func (m *CertificateRevocation) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CertificateRevocation) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CertificateRevocation.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CertificateRevocation) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CertificateRevocation.Merge(m, src)
+}
+func (m *CertificateRevocation) XXX_Size() int {
+	return m.Size()
+}
+func (m *CertificateRevocation) XXX_DiscardUnknown() {
+	xxx_messageInfo_CertificateRevocation.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CertificateRevocation proto.InternalMessageInfo
+
+func (m *CertificateRevocation) GetCa() string {
+	if m != nil {
+		return m.Ca
+	}
+	return ""
+}
+
+func (m *CertificateRevocation) GetSerial() string {
+	if m != nil {
+		return m.Serial
+	}
+	return ""
+}
+
+func (m *CertificateRevocation) GetRevokedAt() time.Time {
+	if m != nil {
+		return m.RevokedAt
+	}
+	return time.Time{}
+}
+
+func (m *CertificateRevocation) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *CertificateRevocation) GetPostedAt() time.Time {
+	if m != nil {
+		return m.PostedAt
+	}
+	return time.Time{}
+}
+
+// CertificateReason is one reason a chain does not verify: pki's code, its
+// name and the details.
+type CertificateReason struct {
+	Code   uint32 `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"`
+	Name   string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Detail string `protobuf:"bytes,3,opt,name=detail,proto3" json:"detail,omitempty"`
+}
+
+func (m *CertificateReason) Reset()         { *m = CertificateReason{} }
+func (m *CertificateReason) String() string { return proto.CompactTextString(m) }
+func (*CertificateReason) ProtoMessage()    {}
+func (*CertificateReason) Descriptor() ([]byte, []int) {
+	return fileDescriptor_acd79cef65b59f56, []int{12}
+}
+func (m *CertificateReason) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CertificateReason) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CertificateReason.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CertificateReason) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CertificateReason.Merge(m, src)
+}
+func (m *CertificateReason) XXX_Size() int {
+	return m.Size()
+}
+func (m *CertificateReason) XXX_DiscardUnknown() {
+	xxx_messageInfo_CertificateReason.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CertificateReason proto.InternalMessageInfo
+
+func (m *CertificateReason) GetCode() uint32 {
+	if m != nil {
+		return m.Code
+	}
+	return 0
+}
+
+func (m *CertificateReason) GetName() string {
+	if m != nil {
+		return m.Name
+	}
+	return ""
+}
+
+func (m *CertificateReason) GetDetail() string {
+	if m != nil {
+		return m.Detail
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterEnum("baynet.certs.v1.AttestationStatus", AttestationStatus_name, AttestationStatus_value)
 	proto.RegisterType((*Params)(nil), "baynet.certs.v1.Params")
@@ -663,74 +1381,128 @@ func init() {
 	proto.RegisterType((*Attestation)(nil), "baynet.certs.v1.Attestation")
 	proto.RegisterType((*StatusChange)(nil), "baynet.certs.v1.StatusChange")
 	proto.RegisterType((*StatusRecord)(nil), "baynet.certs.v1.StatusRecord")
+	proto.RegisterType((*RecognitionConditions)(nil), "baynet.certs.v1.RecognitionConditions")
+	proto.RegisterType((*RecognitionRule)(nil), "baynet.certs.v1.RecognitionRule")
+	proto.RegisterType((*RecognitionReason)(nil), "baynet.certs.v1.RecognitionReason")
+	proto.RegisterType((*CA)(nil), "baynet.certs.v1.CA")
+	proto.RegisterType((*CARecognition)(nil), "baynet.certs.v1.CARecognition")
+	proto.RegisterType((*CertificateRevocation)(nil), "baynet.certs.v1.CertificateRevocation")
+	proto.RegisterType((*CertificateReason)(nil), "baynet.certs.v1.CertificateReason")
 }
 
 func init() { proto.RegisterFile("baynet/certs/v1/types.proto", fileDescriptor_acd79cef65b59f56) }
 
 var fileDescriptor_acd79cef65b59f56 = []byte{
-	// 990 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x95, 0xcf, 0x6f, 0xe3, 0x44,
-	0x14, 0xc7, 0x63, 0xc7, 0x4d, 0x9a, 0x69, 0xda, 0xcd, 0x0e, 0xbf, 0xdc, 0xb0, 0xeb, 0x44, 0x29,
-	0xa0, 0x0a, 0x21, 0x47, 0xdb, 0x15, 0x08, 0xed, 0x09, 0x37, 0xf1, 0x6a, 0x2d, 0x50, 0x1a, 0x39,
-	0x69, 0x05, 0x7b, 0xb1, 0x26, 0xf6, 0xd4, 0x31, 0xf5, 0x8f, 0xe0, 0x19, 0x57, 0x09, 0x37, 0xc4,
-	0x01, 0xb8, 0xed, 0x05, 0x89, 0x3b, 0x27, 0xfe, 0x93, 0x3d, 0x2e, 0x37, 0x4e, 0x80, 0xda, 0x7f,
-	0x04, 0xcd, 0x8f, 0xa4, 0xdd, 0x6d, 0x16, 0x58, 0x38, 0x79, 0xde, 0xfb, 0xce, 0x7b, 0x33, 0xf3,
-	0x79, 0xf3, 0x3c, 0xe0, 0xed, 0x09, 0x5a, 0xa4, 0x98, 0x76, 0x7d, 0x9c, 0x53, 0xd2, 0x3d, 0xbf,
-	0xd7, 0xa5, 0x8b, 0x19, 0x26, 0xe6, 0x2c, 0xcf, 0x68, 0x06, 0x6f, 0x09, 0xd1, 0xe4, 0xa2, 0x79,
-	0x7e, 0xaf, 0xf9, 0x7a, 0x98, 0x85, 0x19, 0xd7, 0xba, 0x6c, 0x24, 0xa6, 0x35, 0x8d, 0x30, 0xcb,
-	0xc2, 0x18, 0x77, 0xb9, 0x35, 0x29, 0x4e, 0xbb, 0x41, 0x91, 0x23, 0x1a, 0x65, 0xa9, 0xd4, 0x5b,
-	0x2f, 0xea, 0x34, 0x4a, 0x30, 0xa1, 0x28, 0x99, 0x89, 0x09, 0x9d, 0x6f, 0x14, 0x50, 0x19, 0xa2,
-	0x1c, 0x25, 0x04, 0xee, 0x82, 0xcd, 0x04, 0xcd, 0xbd, 0x49, 0x11, 0x9f, 0xe9, 0x4a, 0x5b, 0xd9,
-	0xdf, 0x76, 0xab, 0x09, 0x9a, 0x1f, 0x16, 0xf1, 0x19, 0xfc, 0x00, 0x40, 0x26, 0x11, 0x8a, 0x68,
-	0x41, 0x3c, 0x7f, 0x8a, 0xd2, 0x10, 0x13, 0x5d, 0xe5, 0x93, 0x1a, 0x09, 0x9a, 0x8f, 0xb8, 0xd0,
-	0x13, 0x7e, 0x68, 0x82, 0xd7, 0x42, 0x44, 0xbc, 0x19, 0xce, 0x3d, 0x44, 0x29, 0x5b, 0x8e, 0xed,
-	0x48, 0x2f, 0xb7, 0x95, 0x7d, 0xcd, 0xbd, 0x1d, 0x22, 0x32, 0xc4, 0xb9, 0x75, 0x25, 0x74, 0x7e,
-	0x55, 0xc1, 0x4e, 0x2f, 0xc7, 0x01, 0x4e, 0x69, 0x84, 0xe2, 0xf1, 0x62, 0x86, 0xe1, 0x0e, 0x50,
-	0xa3, 0x80, 0xef, 0xa2, 0xe6, 0xaa, 0x51, 0x00, 0xdf, 0x04, 0x95, 0x1c, 0x87, 0x2c, 0x8b, 0xca,
-	0x7d, 0xd2, 0x82, 0x6f, 0x81, 0x6a, 0x8a, 0x12, 0xec, 0x7d, 0x3d, 0xe5, 0xe9, 0x6b, 0x6e, 0x85,
-	0x99, 0x8f, 0xa7, 0x2b, 0x01, 0xa7, 0xba, 0x76, 0x25, 0xd8, 0x29, 0x7c, 0x17, 0xec, 0xf8, 0x88,
-	0xa2, 0x38, 0x0b, 0x0b, 0xec, 0xf9, 0x59, 0x80, 0xf5, 0x0d, 0xae, 0x6f, 0xaf, 0xbc, 0xbd, 0x2c,
-	0xc0, 0x70, 0x0f, 0x6c, 0x13, 0x7f, 0x8a, 0x13, 0xe4, 0x05, 0x51, 0x88, 0x09, 0xd5, 0x2b, 0x6d,
-	0x65, 0xbf, 0xee, 0xd6, 0x85, 0xb3, 0xcf, 0x7d, 0x70, 0x00, 0x1a, 0x01, 0x3e, 0x45, 0x45, 0x4c,
-	0xbd, 0x73, 0x14, 0x47, 0x41, 0x44, 0x17, 0x7a, 0xb5, 0xad, 0xec, 0x6f, 0x1d, 0xec, 0x9a, 0x02,
-	0xbc, 0xb9, 0x04, 0x6f, 0xf6, 0x65, 0x61, 0x0e, 0x37, 0x9f, 0xfe, 0xde, 0x2a, 0xfd, 0xf4, 0x47,
-	0x4b, 0x71, 0x6f, 0xc9, 0xe0, 0x13, 0x19, 0x0b, 0x1d, 0xb0, 0xcd, 0xce, 0x45, 0x28, 0xce, 0x71,
-	0xe0, 0x21, 0xaa, 0x6f, 0xf2, 0x64, 0xcd, 0x1b, 0xc9, 0xc6, 0xcb, 0x2a, 0x8a, 0x6c, 0x4f, 0x58,
-	0xb6, 0xfa, 0x55, 0xa8, 0x45, 0x3b, 0x3f, 0xaa, 0x00, 0x5e, 0x63, 0x3c, 0x44, 0x8b, 0x38, 0x43,
-	0x01, 0xab, 0xb1, 0x3f, 0x45, 0x51, 0xea, 0xad, 0xe8, 0x56, 0xb9, 0xed, 0x04, 0x10, 0x02, 0x8d,
-	0x5d, 0x40, 0x09, 0x98, 0x8f, 0xa1, 0x0e, 0xaa, 0xa4, 0x98, 0x7c, 0x89, 0x7d, 0x2a, 0xf1, 0x2e,
-	0x4d, 0x78, 0x17, 0x80, 0x38, 0xf2, 0x71, 0xea, 0x63, 0x96, 0x4a, 0x20, 0xae, 0x49, 0x8f, 0xc3,
-	0xeb, 0x45, 0xa6, 0xe8, 0xe0, 0xc3, 0x8f, 0x38, 0xdd, 0xba, 0x2b, 0x2d, 0xd8, 0x00, 0x65, 0x92,
-	0xdc, 0x97, 0x30, 0xd9, 0x90, 0x25, 0xe2, 0xec, 0xbc, 0xd3, 0x3c, 0x4b, 0x38, 0xbd, 0xb2, 0x5b,
-	0xe3, 0x9e, 0x87, 0x79, 0x96, 0xc0, 0x16, 0xd8, 0x12, 0x72, 0x91, 0xd2, 0x28, 0xe6, 0x40, 0xca,
-	0xae, 0x88, 0x38, 0x66, 0x1e, 0xb6, 0x52, 0x44, 0x48, 0x81, 0x73, 0xbd, 0x26, 0xea, 0x2c, 0x2c,
-	0xf8, 0x06, 0xa8, 0x9c, 0xe1, 0x05, 0xdb, 0x1c, 0xe0, 0xfe, 0x8d, 0x33, 0xbc, 0x70, 0x82, 0xce,
-	0x77, 0x2a, 0xd8, 0xba, 0xc6, 0xe5, 0xc6, 0x45, 0xeb, 0x81, 0xea, 0x4c, 0xb0, 0xe2, 0x20, 0xb6,
-	0x0e, 0xf6, 0xcc, 0x17, 0x3a, 0xd1, 0xbc, 0x89, 0xf5, 0x50, 0x63, 0x55, 0x70, 0x97, 0x91, 0xf0,
-	0x0e, 0xa8, 0x91, 0x28, 0x4c, 0x11, 0x2d, 0x72, 0xcc, 0xc1, 0xd5, 0xdd, 0x2b, 0x07, 0xb4, 0x40,
-	0x8d, 0xef, 0x91, 0x57, 0x58, 0x7b, 0x85, 0x0a, 0x6f, 0x8a, 0x30, 0x8b, 0xb2, 0xdb, 0x29, 0x53,
-	0x4c, 0x71, 0x14, 0x4e, 0x29, 0xa7, 0x5c, 0x76, 0xeb, 0xc2, 0xf9, 0x88, 0xfb, 0x18, 0x59, 0x3c,
-	0x9f, 0x45, 0x39, 0x26, 0x6c, 0xa1, 0x8a, 0x20, 0x2b, 0x3d, 0x16, 0xed, 0xfc, 0xa2, 0x82, 0xfa,
-	0xf5, 0xbe, 0xe5, 0xb5, 0xc1, 0x5f, 0xc9, 0xd6, 0x67, 0x43, 0xf8, 0x00, 0x54, 0x44, 0xcb, 0x73,
-	0x16, 0x3b, 0x07, 0x9d, 0xbf, 0x63, 0x21, 0x72, 0xb9, 0x32, 0x42, 0x74, 0x2c, 0x22, 0xb2, 0xef,
-	0x79, 0xc7, 0x32, 0x0b, 0x7e, 0x0c, 0x34, 0xf6, 0x0f, 0x7a, 0xa5, 0x83, 0xf3, 0x08, 0x96, 0xf1,
-	0xb9, 0xd3, 0x4a, 0x8b, 0xdf, 0xb5, 0x28, 0x4c, 0x71, 0xce, 0xcf, 0x58, 0x73, 0xa5, 0x05, 0x1d,
-	0x70, 0x8b, 0x14, 0x64, 0x86, 0xd3, 0x00, 0x2f, 0xaf, 0x4f, 0xf5, 0x1f, 0x17, 0xd5, 0xf8, 0x82,
-	0x3b, 0xab, 0x40, 0x7e, 0xc9, 0x3a, 0xdf, 0xae, 0x58, 0xb9, 0xd8, 0xcf, 0xf2, 0xe0, 0x1a, 0x19,
-	0xe5, 0x7f, 0x90, 0x51, 0x9f, 0x23, 0xf3, 0x00, 0x6c, 0x90, 0x28, 0xf5, 0xc5, 0x8d, 0xf9, 0xb7,
-	0x68, 0x44, 0xc8, 0xba, 0xb3, 0x6a, 0xff, 0xed, 0xac, 0xac, 0xe7, 0x97, 0x3f, 0xf8, 0x0d, 0xf1,
-	0x0a, 0x48, 0xf3, 0xfd, 0x1f, 0x54, 0x70, 0xfb, 0xc6, 0xb1, 0x60, 0x07, 0x18, 0xd6, 0x78, 0x6c,
-	0x8f, 0xc6, 0xd6, 0xd8, 0x39, 0x1a, 0x78, 0xec, 0x7b, 0x3c, 0xf2, 0x8e, 0x07, 0xa3, 0xa1, 0xdd,
-	0x73, 0x1e, 0x3a, 0x76, 0xbf, 0x51, 0x82, 0x77, 0xc1, 0xee, 0x9a, 0x39, 0x56, 0x6f, 0xec, 0x9c,
-	0xd8, 0x0d, 0x05, 0xb6, 0xc1, 0x9d, 0x35, 0xf2, 0xe8, 0x78, 0x34, 0xb4, 0x07, 0x7d, 0xbb, 0xdf,
-	0x50, 0xa1, 0x01, 0x9a, 0x6b, 0x66, 0xb8, 0xf6, 0xc9, 0xd1, 0xa7, 0x76, 0xbf, 0x51, 0x7e, 0x89,
-	0x6e, 0x7f, 0x3e, 0x74, 0x5c, 0xbb, 0xdf, 0xd0, 0xe0, 0x3b, 0xa0, 0xbd, 0x46, 0x1f, 0x1c, 0x8d,
-	0xbd, 0x2f, 0xec, 0xb1, 0x77, 0x62, 0x7d, 0xe6, 0xf4, 0x1b, 0x1b, 0x70, 0x0f, 0xb4, 0x5e, 0x32,
-	0xcb, 0x1a, 0xf4, 0x1e, 0x1d, 0xb1, 0x54, 0x95, 0xa6, 0xf6, 0xfd, 0xcf, 0x46, 0xe9, 0xf0, 0x93,
-	0xa7, 0x17, 0x86, 0xf2, 0xec, 0xc2, 0x50, 0xfe, 0xbc, 0x30, 0x94, 0x27, 0x97, 0x46, 0xe9, 0xd9,
-	0xa5, 0x51, 0xfa, 0xed, 0xd2, 0x28, 0x3d, 0x7e, 0x2f, 0x8c, 0xe8, 0xb4, 0x98, 0x98, 0x7e, 0x96,
-	0x74, 0xe5, 0x0b, 0x2f, 0x3f, 0x73, 0xf9, 0xd4, 0xf3, 0x77, 0x7e, 0x52, 0xe1, 0x15, 0xb9, 0xff,
-	0x57, 0x00, 0x00, 0x00, 0xff, 0xff, 0x42, 0x4a, 0xc3, 0x25, 0x07, 0x08, 0x00, 0x00,
+	// 1730 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x58, 0x4b, 0x6f, 0x23, 0xc7,
+	0x11, 0x16, 0xc9, 0x11, 0x1f, 0xc5, 0x87, 0xa8, 0xb6, 0xd7, 0xe1, 0xca, 0x36, 0xa5, 0x70, 0x1d,
+	0x43, 0x79, 0x80, 0x8a, 0xb5, 0x48, 0x10, 0x18, 0x39, 0x64, 0x44, 0x71, 0x61, 0xc2, 0x0b, 0x49,
+	0x18, 0x71, 0x17, 0x8e, 0x2f, 0x83, 0xd6, 0x4c, 0x73, 0xd8, 0xd1, 0x70, 0x9a, 0xee, 0xee, 0x91,
+	0xc4, 0xbd, 0xe6, 0x90, 0xe4, 0xe6, 0x4b, 0x80, 0x1c, 0x72, 0xcb, 0x29, 0xc7, 0xfc, 0x0b, 0x1f,
+	0x9d, 0x9b, 0x4f, 0xb1, 0xb1, 0xfb, 0x3f, 0x82, 0xa0, 0x1f, 0x43, 0x8d, 0x1e, 0xeb, 0x48, 0xeb,
+	0x93, 0xba, 0xaa, 0xba, 0x6a, 0xba, 0xaa, 0xbf, 0xfe, 0xaa, 0x44, 0x78, 0xf7, 0x04, 0x2f, 0x12,
+	0x22, 0x77, 0x02, 0xc2, 0xa5, 0xd8, 0x39, 0xfb, 0x68, 0x47, 0x2e, 0xe6, 0x44, 0xf4, 0xe7, 0x9c,
+	0x49, 0x86, 0xd6, 0x8c, 0xb1, 0xaf, 0x8d, 0xfd, 0xb3, 0x8f, 0x36, 0xde, 0x8e, 0x58, 0xc4, 0xb4,
+	0x6d, 0x47, 0xad, 0xcc, 0xb6, 0x8d, 0x6e, 0xc4, 0x58, 0x14, 0x93, 0x1d, 0x2d, 0x9d, 0xa4, 0x93,
+	0x9d, 0x30, 0xe5, 0x58, 0x52, 0x96, 0x58, 0xfb, 0xe6, 0x75, 0xbb, 0xa4, 0x33, 0x22, 0x24, 0x9e,
+	0xcd, 0xcd, 0x86, 0xde, 0x77, 0x05, 0x28, 0x1f, 0x61, 0x8e, 0x67, 0x02, 0x3d, 0x84, 0xea, 0x0c,
+	0x5f, 0xf8, 0x27, 0x69, 0x7c, 0xda, 0x29, 0x6c, 0x15, 0xb6, 0x9b, 0x5e, 0x65, 0x86, 0x2f, 0xf6,
+	0xd2, 0xf8, 0x14, 0xfd, 0x02, 0x90, 0x32, 0x09, 0x89, 0x65, 0x2a, 0xfc, 0x60, 0x8a, 0x93, 0x88,
+	0x88, 0x4e, 0x51, 0x6f, 0x6a, 0xcf, 0xf0, 0xc5, 0xb1, 0x36, 0x0c, 0x8c, 0x1e, 0xf5, 0xe1, 0xad,
+	0x08, 0x0b, 0x7f, 0x4e, 0xb8, 0x8f, 0xa5, 0x54, 0x9f, 0x53, 0x27, 0xea, 0x94, 0xb6, 0x0a, 0xdb,
+	0x8e, 0xb7, 0x1e, 0x61, 0x71, 0x44, 0xb8, 0x7b, 0x69, 0x40, 0xbf, 0x84, 0xb7, 0x55, 0x74, 0x95,
+	0x2a, 0x9d, 0xd0, 0x00, 0x4b, 0xe2, 0x0b, 0xfa, 0x82, 0x74, 0x1c, 0x1d, 0x5f, 0x7d, 0x79, 0x70,
+	0x69, 0x3a, 0xa6, 0x2f, 0x08, 0xfa, 0x39, 0xac, 0x2b, 0x0f, 0x9a, 0x48, 0xc2, 0x67, 0x24, 0xa4,
+	0x58, 0x12, 0xd1, 0x59, 0x5d, 0x1e, 0x67, 0x94, 0xd7, 0xf7, 0xfe, 0x5d, 0x84, 0xd6, 0x80, 0x93,
+	0x90, 0x24, 0x92, 0xe2, 0x78, 0xbc, 0x98, 0x13, 0xd4, 0x82, 0x22, 0x0d, 0x75, 0x92, 0x35, 0xaf,
+	0x48, 0x43, 0xf4, 0x0e, 0x94, 0x39, 0x89, 0xd4, 0x21, 0x8b, 0x5a, 0x67, 0x25, 0xf4, 0x23, 0xa8,
+	0x24, 0x78, 0x46, 0xfc, 0x17, 0x53, 0x7d, 0xfa, 0x9a, 0x57, 0x56, 0xe2, 0xe7, 0xd3, 0xa5, 0x81,
+	0x24, 0xfa, 0x94, 0xd6, 0x30, 0x4c, 0xd0, 0x4f, 0xa0, 0x15, 0x60, 0x89, 0x63, 0x16, 0xa5, 0xc4,
+	0x0f, 0x58, 0x48, 0xf4, 0xb1, 0x6a, 0x5e, 0x73, 0xa9, 0x1d, 0xb0, 0x90, 0xa0, 0x47, 0xd0, 0x14,
+	0xc1, 0x94, 0xcc, 0xb0, 0x1f, 0xd2, 0x88, 0x08, 0xd9, 0x29, 0x6f, 0x15, 0xb6, 0x1b, 0x5e, 0xc3,
+	0x28, 0xf7, 0xb5, 0x0e, 0x1d, 0x40, 0x3b, 0x24, 0x13, 0x9c, 0xc6, 0xd2, 0x3f, 0xc3, 0x31, 0x0d,
+	0xa9, 0x5c, 0x74, 0x2a, 0x5b, 0x85, 0xed, 0xfa, 0xee, 0xc3, 0xbe, 0xb9, 0xd7, 0x7e, 0x76, 0xaf,
+	0xfd, 0x7d, 0x7b, 0xef, 0x7b, 0xd5, 0xaf, 0xfe, 0xb3, 0xb9, 0xf2, 0xb7, 0x6f, 0x37, 0x0b, 0xde,
+	0x9a, 0x75, 0x7e, 0x6e, 0x7d, 0xd1, 0x08, 0x9a, 0x2a, 0x2f, 0x21, 0x09, 0x27, 0xa1, 0x8f, 0x65,
+	0xa7, 0xaa, 0x83, 0x6d, 0xdc, 0x08, 0x36, 0xce, 0x40, 0x62, 0xa2, 0x7d, 0xa9, 0xa2, 0x35, 0x2e,
+	0x5d, 0x5d, 0xd9, 0xfb, 0x6b, 0x11, 0x50, 0xee, 0x0a, 0x8f, 0xf0, 0x22, 0x66, 0x38, 0x54, 0x10,
+	0x0a, 0xa6, 0x98, 0x26, 0xfe, 0xb2, 0xba, 0x15, 0x2d, 0x8f, 0x42, 0x84, 0xc0, 0x51, 0xf8, 0xb6,
+	0x05, 0xd6, 0x6b, 0xd4, 0x81, 0x8a, 0x48, 0x4f, 0xfe, 0x40, 0x02, 0x69, 0xcb, 0x9b, 0x89, 0xe8,
+	0x7d, 0x80, 0x98, 0x06, 0x24, 0x09, 0x88, 0x0a, 0x65, 0x4a, 0x5c, 0xb3, 0x9a, 0x91, 0xbe, 0x2f,
+	0x31, 0xc5, 0xbb, 0xbf, 0xfa, 0xb5, 0xae, 0x6e, 0xc3, 0xb3, 0x12, 0x6a, 0x43, 0x49, 0xcc, 0x1e,
+	0xdb, 0x62, 0xaa, 0xa5, 0x0a, 0xa4, 0x6b, 0xe7, 0x4f, 0x38, 0x9b, 0xe9, 0xea, 0x95, 0xbc, 0x9a,
+	0xd6, 0x3c, 0xe1, 0x6c, 0x86, 0x36, 0xa1, 0x6e, 0xcc, 0x69, 0x22, 0x69, 0xac, 0x0b, 0x52, 0xf2,
+	0x8c, 0xc7, 0x33, 0xa5, 0x51, 0x5f, 0xa2, 0x42, 0xa4, 0x84, 0x77, 0x6a, 0xe6, 0x9e, 0x8d, 0x84,
+	0x1e, 0x40, 0xf9, 0x94, 0x2c, 0xd4, 0xe1, 0x40, 0xeb, 0x57, 0x4f, 0xc9, 0x62, 0x14, 0xf6, 0xfe,
+	0x54, 0x84, 0x7a, 0x1e, 0xda, 0xd7, 0x81, 0x36, 0x80, 0xca, 0xdc, 0xd4, 0x4a, 0x17, 0xa2, 0xbe,
+	0xfb, 0xa8, 0x7f, 0xed, 0xa1, 0xf7, 0x6f, 0x96, 0x75, 0xcf, 0x51, 0xb7, 0xe0, 0x65, 0x9e, 0xe8,
+	0x3d, 0xa8, 0x09, 0x1a, 0x25, 0x58, 0xa6, 0x9c, 0xe8, 0xc2, 0x35, 0xbc, 0x4b, 0x05, 0x72, 0xa1,
+	0xa6, 0xcf, 0xa8, 0x6f, 0xd8, 0xb9, 0xc7, 0x0d, 0x57, 0x8d, 0x9b, 0x2b, 0x15, 0x3a, 0x6d, 0x88,
+	0x29, 0xa1, 0xd1, 0x54, 0xea, 0x2a, 0x97, 0xbc, 0x86, 0x51, 0x7e, 0xa2, 0x75, 0xaa, 0xb2, 0xe4,
+	0x62, 0x4e, 0x39, 0x11, 0xea, 0x43, 0x65, 0x53, 0x59, 0xab, 0x71, 0x65, 0xef, 0x9f, 0x45, 0x68,
+	0xe4, 0x69, 0x41, 0xdf, 0x0d, 0xf9, 0xc2, 0x32, 0x8b, 0x5a, 0xa2, 0x8f, 0xa1, 0x6c, 0x18, 0x45,
+	0xd7, 0xa2, 0xb5, 0xdb, 0xfb, 0xbe, 0x5a, 0x98, 0x58, 0x9e, 0xf5, 0x30, 0x2f, 0x16, 0x0b, 0x4b,
+	0x2b, 0xfa, 0xc5, 0x2a, 0x09, 0xfd, 0x06, 0x1c, 0x45, 0x71, 0xf7, 0x4a, 0x5c, 0x7b, 0xa8, 0x88,
+	0x57, 0xb2, 0xb5, 0x92, 0xc6, 0x1a, 0x8d, 0x12, 0xc2, 0x75, 0x8e, 0x35, 0xcf, 0x4a, 0x68, 0x04,
+	0x6b, 0x22, 0x15, 0x73, 0x92, 0x84, 0x24, 0x83, 0x4f, 0xe5, 0xff, 0x7e, 0xd4, 0xd1, 0x1f, 0x6c,
+	0x2d, 0x1d, 0x35, 0xc8, 0x7a, 0x7f, 0x5c, 0xd6, 0xca, 0x23, 0x01, 0xe3, 0x61, 0xae, 0x32, 0x85,
+	0x1f, 0x50, 0x99, 0xe2, 0x95, 0xca, 0x7c, 0x0c, 0xab, 0x82, 0x26, 0x81, 0x41, 0xcc, 0x5d, 0x4b,
+	0x63, 0x5c, 0x6e, 0xcb, 0xd5, 0x79, 0xb3, 0x5c, 0xd5, 0x9b, 0xcf, 0xfa, 0x87, 0x21, 0xec, 0x4c,
+	0xec, 0x7d, 0x53, 0x80, 0x07, 0x2a, 0xff, 0x28, 0xa1, 0x2a, 0xad, 0x01, 0x4b, 0x42, 0xbd, 0x10,
+	0xe8, 0x31, 0xbc, 0x33, 0xa3, 0x89, 0x1f, 0x93, 0x33, 0x12, 0xfb, 0x6c, 0xe2, 0x63, 0x21, 0x52,
+	0x8e, 0x55, 0x2e, 0x06, 0x4d, 0x6f, 0xcd, 0x68, 0xf2, 0x54, 0x19, 0x0f, 0x27, 0x6e, 0x66, 0x42,
+	0x3f, 0x06, 0x83, 0x57, 0xee, 0x73, 0x16, 0xeb, 0x6e, 0x55, 0xda, 0xae, 0x79, 0x75, 0xa3, 0xf3,
+	0x94, 0x0a, 0xfd, 0x16, 0x54, 0x87, 0xf3, 0x71, 0x94, 0x15, 0xe5, 0x4e, 0xbc, 0x5a, 0x9e, 0xe1,
+	0x0b, 0x37, 0x22, 0xe8, 0xa7, 0xd0, 0x0e, 0x58, 0x22, 0x48, 0x22, 0x7d, 0x4e, 0xbe, 0x48, 0x29,
+	0x27, 0x86, 0xa9, 0xaa, 0xde, 0x9a, 0xd5, 0x7b, 0x56, 0xdd, 0xfb, 0xaf, 0x03, 0x6b, 0xb9, 0xd4,
+	0xbc, 0x34, 0xce, 0xf7, 0x20, 0xe7, 0x7b, 0x7b, 0xd0, 0x26, 0xd4, 0x05, 0x4b, 0x79, 0x40, 0x7c,
+	0xcd, 0x9f, 0x06, 0xee, 0x60, 0x54, 0xba, 0x99, 0xa9, 0x5e, 0x62, 0x36, 0x58, 0x7f, 0x43, 0x97,
+	0x0d, 0xa3, 0xf4, 0x4c, 0x14, 0x45, 0xa8, 0x2c, 0xc0, 0xb1, 0x09, 0xb2, 0x6a, 0x09, 0x55, 0x69,
+	0x74, 0x8c, 0x0d, 0xa8, 0xce, 0x53, 0x3e, 0x67, 0x82, 0x88, 0x4e, 0x59, 0x17, 0x6a, 0x29, 0xa3,
+	0xc1, 0x0d, 0x0a, 0xbd, 0x2b, 0x7a, 0x72, 0x44, 0xeb, 0xde, 0x24, 0xda, 0xbb, 0xa0, 0x27, 0x4f,
+	0xc5, 0x4f, 0x01, 0x82, 0x25, 0x26, 0x34, 0x1d, 0xd7, 0x77, 0x3f, 0xbc, 0xf1, 0x30, 0x6e, 0x45,
+	0x90, 0x65, 0xd0, 0x9c, 0x3f, 0x7a, 0x17, 0x6a, 0x21, 0x96, 0xd8, 0x9f, 0xc4, 0xec, 0x5c, 0x73,
+	0x78, 0xd5, 0xab, 0x2a, 0xc5, 0x93, 0x98, 0x9d, 0x2b, 0x90, 0x9e, 0x11, 0x2e, 0x54, 0x31, 0xeb,
+	0x06, 0xa4, 0x56, 0x54, 0xc5, 0x30, 0x78, 0xd5, 0xf4, 0xda, 0xb8, 0x4f, 0x31, 0xac, 0x9f, 0x2b,
+	0xd1, 0x00, 0x1a, 0xe7, 0x54, 0x4e, 0x43, 0x8e, 0xcf, 0x13, 0x15, 0xa6, 0x79, 0xc7, 0x6a, 0xd4,
+	0x97, 0x5e, 0xae, 0x54, 0x33, 0x50, 0x26, 0xe2, 0xd8, 0xb7, 0x4f, 0xbe, 0xa5, 0x2f, 0xb6, 0x7d,
+	0x69, 0xf0, 0xb4, 0xbe, 0xf7, 0x19, 0xac, 0xe7, 0xf1, 0x67, 0x18, 0x01, 0x81, 0xa3, 0x27, 0x14,
+	0xd3, 0x9e, 0xf4, 0x5a, 0xa1, 0x30, 0x24, 0x12, 0xd3, 0x38, 0x43, 0xa1, 0x91, 0xd4, 0xc0, 0xc3,
+	0xd3, 0x58, 0x77, 0x63, 0x33, 0xc7, 0x95, 0x95, 0x38, 0x0a, 0x7b, 0xff, 0x72, 0xa0, 0x38, 0x70,
+	0xd1, 0x16, 0xd4, 0x27, 0x34, 0x89, 0x08, 0x9f, 0x73, 0x9a, 0x48, 0x1b, 0x32, 0xaf, 0x7a, 0x2d,
+	0xbe, 0xdb, 0x50, 0x0a, 0x09, 0xb7, 0x7d, 0x4c, 0x2d, 0xf3, 0x63, 0x81, 0x73, 0x75, 0x2c, 0xb8,
+	0xec, 0xc6, 0xab, 0x57, 0xba, 0xf1, 0x23, 0x68, 0xaa, 0x6e, 0x8c, 0xe3, 0x88, 0x71, 0x2a, 0xa7,
+	0x33, 0x4b, 0xd5, 0x8d, 0x53, 0xb2, 0x70, 0x33, 0x9d, 0x1a, 0x4e, 0xd4, 0xa6, 0x13, 0x2a, 0x85,
+	0x46, 0x71, 0xd3, 0xab, 0x9c, 0x92, 0xc5, 0x1e, 0x95, 0x9a, 0x33, 0x05, 0xe1, 0x14, 0x1b, 0x60,
+	0x2a, 0x8e, 0xd7, 0x92, 0xba, 0xed, 0x84, 0x49, 0xff, 0x84, 0x4c, 0x18, 0x27, 0x16, 0x72, 0x77,
+	0xbc, 0xed, 0x84, 0xc9, 0x3d, 0xed, 0xa6, 0x1a, 0xb2, 0x0a, 0x82, 0x27, 0x92, 0x70, 0x8d, 0xb4,
+	0x3b, 0x37, 0xe4, 0x84, 0x49, 0x57, 0x79, 0xa1, 0x0f, 0xa0, 0x65, 0x4b, 0xe0, 0xdb, 0xa9, 0xa3,
+	0x6e, 0xe7, 0x45, 0xa3, 0xfd, 0x54, 0x0d, 0x1f, 0x68, 0x1b, 0xda, 0x38, 0x95, 0x53, 0x95, 0xee,
+	0x22, 0xdb, 0xd7, 0xd0, 0xfb, 0x5a, 0x4b, 0xbd, 0xd9, 0xa9, 0x9e, 0x3b, 0x8b, 0x69, 0x40, 0x89,
+	0xe8, 0x34, 0xed, 0x73, 0xb7, 0xb2, 0xaa, 0xc5, 0x1c, 0x73, 0x92, 0x48, 0x0b, 0x26, 0x2b, 0xdd,
+	0x9c, 0x1e, 0xd7, 0xde, 0x78, 0x7a, 0xfc, 0x7b, 0x11, 0x9a, 0x03, 0x37, 0x07, 0xc8, 0x1c, 0x38,
+	0x0a, 0x57, 0xc0, 0xd1, 0x82, 0x62, 0x80, 0x2d, 0x60, 0x8a, 0x01, 0x56, 0xaf, 0x36, 0xc0, 0x19,
+	0xcf, 0x19, 0x2a, 0xac, 0x06, 0xd8, 0x72, 0x5c, 0x9e, 0xc4, 0x9c, 0x6b, 0x24, 0x96, 0xcf, 0x78,
+	0xf5, 0x5a, 0xc6, 0x3a, 0x33, 0x7d, 0x16, 0x61, 0x32, 0x2b, 0xdf, 0x2f, 0xb3, 0xcc, 0xf5, 0x96,
+	0x97, 0x5d, 0x79, 0x83, 0x97, 0xdd, 0xfb, 0xb6, 0x00, 0x0f, 0x72, 0xff, 0xf1, 0x78, 0xe4, 0x8c,
+	0x05, 0xcb, 0x71, 0x32, 0xc0, 0xd9, 0x38, 0x19, 0xe0, 0x1c, 0x6e, 0x8b, 0xd7, 0x71, 0xcb, 0xc9,
+	0x19, 0x3b, 0x35, 0xe9, 0xdc, 0xa7, 0xe1, 0xd7, 0xac, 0x9f, 0x2b, 0x73, 0x83, 0x84, 0x73, 0x65,
+	0x90, 0x70, 0xa1, 0x36, 0x67, 0x42, 0x9a, 0xd8, 0xab, 0xf7, 0xc1, 0xb3, 0x71, 0x73, 0x65, 0xef,
+	0x18, 0xd6, 0xaf, 0x24, 0x78, 0x83, 0x8e, 0x9a, 0x96, 0x8e, 0x10, 0x38, 0xea, 0x1f, 0xab, 0xec,
+	0xbf, 0x06, 0xb5, 0xce, 0x51, 0x54, 0x29, 0x4f, 0x51, 0x3f, 0xfb, 0x4b, 0x11, 0xd6, 0x6f, 0x8c,
+	0x45, 0xa8, 0x07, 0x5d, 0x77, 0x3c, 0x1e, 0x1e, 0x8f, 0xdd, 0xf1, 0xe8, 0xf0, 0xc0, 0x57, 0x7f,
+	0x9f, 0x1d, 0xfb, 0xcf, 0x0e, 0x8e, 0x8f, 0x86, 0x83, 0xd1, 0x93, 0xd1, 0x70, 0xbf, 0xbd, 0x82,
+	0xde, 0x87, 0x87, 0xb7, 0xec, 0x71, 0x07, 0xe3, 0xd1, 0xf3, 0x61, 0xbb, 0x80, 0xb6, 0xe0, 0xbd,
+	0x5b, 0xcc, 0xc7, 0xcf, 0x8e, 0x8f, 0x86, 0x07, 0xfb, 0xc3, 0xfd, 0x76, 0x11, 0x75, 0x61, 0xe3,
+	0x96, 0x1d, 0xde, 0xf0, 0xf9, 0xe1, 0xa7, 0xc3, 0xfd, 0x76, 0xe9, 0x35, 0xf6, 0xe1, 0x67, 0x47,
+	0x23, 0x6f, 0xb8, 0xdf, 0x76, 0xd0, 0x07, 0xb0, 0x75, 0x8b, 0xfd, 0xe0, 0x70, 0xec, 0xff, 0x7e,
+	0x38, 0xf6, 0x9f, 0xbb, 0x4f, 0x47, 0xfb, 0xed, 0x55, 0xf4, 0x08, 0x36, 0x5f, 0xb3, 0xcb, 0x3d,
+	0x18, 0x7c, 0x72, 0xa8, 0x42, 0x95, 0x37, 0x9c, 0x3f, 0xff, 0xa3, 0xbb, 0xb2, 0xf7, 0xbb, 0xaf,
+	0x5e, 0x76, 0x0b, 0x5f, 0xbf, 0xec, 0x16, 0xbe, 0x7b, 0xd9, 0x2d, 0x7c, 0xf9, 0xaa, 0xbb, 0xf2,
+	0xf5, 0xab, 0xee, 0xca, 0x37, 0xaf, 0xba, 0x2b, 0x9f, 0x7f, 0x18, 0x51, 0x39, 0x4d, 0x4f, 0xfa,
+	0x01, 0x9b, 0xed, 0xd8, 0x1f, 0x20, 0xec, 0x9f, 0x0b, 0xfb, 0x4b, 0x84, 0xfe, 0x19, 0xe2, 0xa4,
+	0xac, 0xaf, 0xf2, 0xf1, 0xff, 0x02, 0x00, 0x00, 0xff, 0xff, 0xbb, 0x3d, 0x03, 0xc1, 0xa6, 0x10,
+	0x00, 0x00,
 }
 
 func (m *Params) Marshal() (dAtA []byte, err error) {
@@ -753,6 +1525,16 @@ func (m *Params) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.MaxIntermediates != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.MaxIntermediates))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.MaxCertificateSize != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.MaxCertificateSize))
+		i--
+		dAtA[i] = 0x20
+	}
 	if m.GasPerAttestation != 0 {
 		i = encodeVarintTypes(dAtA, i, uint64(m.GasPerAttestation))
 		i--
@@ -1134,6 +1916,549 @@ func (m *StatusRecord) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *RecognitionConditions) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RecognitionConditions) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RecognitionConditions) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ConsentRequired {
+		i--
+		if m.ConsentRequired {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
+	n9, err9 := github_com_cosmos_gogoproto_types.StdDurationMarshalTo(m.MaxAge, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.MaxAge):])
+	if err9 != nil {
+		return 0, err9
+	}
+	i -= n9
+	i = encodeVarintTypes(dAtA, i, uint64(n9))
+	i--
+	dAtA[i] = 0x1a
+	if len(m.IssuerRoles) > 0 {
+		for iNdEx := len(m.IssuerRoles) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.IssuerRoles[iNdEx])
+			copy(dAtA[i:], m.IssuerRoles[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.IssuerRoles[iNdEx])))
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if m.MinLevelOfAssurance != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.MinLevelOfAssurance))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RecognitionRule) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RecognitionRule) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RecognitionRule) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.WithdrawalReason) > 0 {
+		i -= len(m.WithdrawalReason)
+		copy(dAtA[i:], m.WithdrawalReason)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.WithdrawalReason)))
+		i--
+		dAtA[i] = 0x72
+	}
+	if m.WithdrawnAt != nil {
+		n10, err10 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(*m.WithdrawnAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.WithdrawnAt):])
+		if err10 != nil {
+			return 0, err10
+		}
+		i -= n10
+		i = encodeVarintTypes(dAtA, i, uint64(n10))
+		i--
+		dAtA[i] = 0x6a
+	}
+	n11, err11 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.ChangedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ChangedAt):])
+	if err11 != nil {
+		return 0, err11
+	}
+	i -= n11
+	i = encodeVarintTypes(dAtA, i, uint64(n11))
+	i--
+	dAtA[i] = 0x62
+	if m.Version != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Version))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.DataFlow {
+		i--
+		if m.DataFlow {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x50
+	}
+	{
+		size, err := m.Conditions.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTypes(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x4a
+	if m.ValidUntil != nil {
+		n13, err13 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(*m.ValidUntil, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.ValidUntil):])
+		if err13 != nil {
+			return 0, err13
+		}
+		i -= n13
+		i = encodeVarintTypes(dAtA, i, uint64(n13))
+		i--
+		dAtA[i] = 0x42
+	}
+	n14, err14 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.ValidFrom, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ValidFrom):])
+	if err14 != nil {
+		return 0, err14
+	}
+	i -= n14
+	i = encodeVarintTypes(dAtA, i, uint64(n14))
+	i--
+	dAtA[i] = 0x3a
+	if len(m.Purposes) > 0 {
+		for iNdEx := len(m.Purposes) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Purposes[iNdEx])
+			copy(dAtA[i:], m.Purposes[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.Purposes[iNdEx])))
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	if len(m.LocalType) > 0 {
+		i -= len(m.LocalType)
+		copy(dAtA[i:], m.LocalType)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.LocalType)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.SourceRegion) > 0 {
+		i -= len(m.SourceRegion)
+		copy(dAtA[i:], m.SourceRegion)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.SourceRegion)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.SourceType) > 0 {
+		i -= len(m.SourceType)
+		copy(dAtA[i:], m.SourceType)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.SourceType)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RecognitionReason) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RecognitionReason) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RecognitionReason) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RuleId != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.RuleId))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Detail) > 0 {
+		i -= len(m.Detail)
+		copy(dAtA[i:], m.Detail)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Detail)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Code) > 0 {
+		i -= len(m.Code)
+		copy(dAtA[i:], m.Code)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Code)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CA) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CA) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CA) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n15, err15 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.RegisteredAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RegisteredAt):])
+	if err15 != nil {
+		return 0, err15
+	}
+	i -= n15
+	i = encodeVarintTypes(dAtA, i, uint64(n15))
+	i--
+	dAtA[i] = 0x7a
+	if len(m.Parent) > 0 {
+		i -= len(m.Parent)
+		copy(dAtA[i:], m.Parent)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Parent)))
+		i--
+		dAtA[i] = 0x72
+	}
+	if len(m.Policies) > 0 {
+		for iNdEx := len(m.Policies) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Policies[iNdEx])
+			copy(dAtA[i:], m.Policies[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.Policies[iNdEx])))
+			i--
+			dAtA[i] = 0x6a
+		}
+	}
+	if len(m.AuthorityKeyId) > 0 {
+		i -= len(m.AuthorityKeyId)
+		copy(dAtA[i:], m.AuthorityKeyId)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.AuthorityKeyId)))
+		i--
+		dAtA[i] = 0x62
+	}
+	if len(m.SubjectKeyId) > 0 {
+		i -= len(m.SubjectKeyId)
+		copy(dAtA[i:], m.SubjectKeyId)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.SubjectKeyId)))
+		i--
+		dAtA[i] = 0x5a
+	}
+	n16, err16 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.NotAfter, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.NotAfter):])
+	if err16 != nil {
+		return 0, err16
+	}
+	i -= n16
+	i = encodeVarintTypes(dAtA, i, uint64(n16))
+	i--
+	dAtA[i] = 0x52
+	n17, err17 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.NotBefore, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.NotBefore):])
+	if err17 != nil {
+		return 0, err17
+	}
+	i -= n17
+	i = encodeVarintTypes(dAtA, i, uint64(n17))
+	i--
+	dAtA[i] = 0x4a
+	if len(m.Serial) > 0 {
+		i -= len(m.Serial)
+		copy(dAtA[i:], m.Serial)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Serial)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if m.KeyBits != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.KeyBits))
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.KeyAlgorithm) > 0 {
+		i -= len(m.KeyAlgorithm)
+		copy(dAtA[i:], m.KeyAlgorithm)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.KeyAlgorithm)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.Issuer) > 0 {
+		i -= len(m.Issuer)
+		copy(dAtA[i:], m.Issuer)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Issuer)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Subject) > 0 {
+		i -= len(m.Subject)
+		copy(dAtA[i:], m.Subject)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Subject)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Der) > 0 {
+		i -= len(m.Der)
+		copy(dAtA[i:], m.Der)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Der)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Fingerprint) > 0 {
+		i -= len(m.Fingerprint)
+		copy(dAtA[i:], m.Fingerprint)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Fingerprint)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CARecognition) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CARecognition) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CARecognition) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.WithdrawnAt != nil {
+		n18, err18 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(*m.WithdrawnAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.WithdrawnAt):])
+		if err18 != nil {
+			return 0, err18
+		}
+		i -= n18
+		i = encodeVarintTypes(dAtA, i, uint64(n18))
+		i--
+		dAtA[i] = 0x3a
+	}
+	n19, err19 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.RecognisedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RecognisedAt):])
+	if err19 != nil {
+		return 0, err19
+	}
+	i -= n19
+	i = encodeVarintTypes(dAtA, i, uint64(n19))
+	i--
+	dAtA[i] = 0x32
+	if len(m.Policies) > 0 {
+		for iNdEx := len(m.Policies) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Policies[iNdEx])
+			copy(dAtA[i:], m.Policies[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.Policies[iNdEx])))
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.Purposes) > 0 {
+		for iNdEx := len(m.Purposes) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Purposes[iNdEx])
+			copy(dAtA[i:], m.Purposes[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.Purposes[iNdEx])))
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.CaRegion) > 0 {
+		i -= len(m.CaRegion)
+		copy(dAtA[i:], m.CaRegion)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.CaRegion)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Ca) > 0 {
+		i -= len(m.Ca)
+		copy(dAtA[i:], m.Ca)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Ca)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Region) > 0 {
+		i -= len(m.Region)
+		copy(dAtA[i:], m.Region)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Region)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CertificateRevocation) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CertificateRevocation) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CertificateRevocation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n20, err20 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.PostedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.PostedAt):])
+	if err20 != nil {
+		return 0, err20
+	}
+	i -= n20
+	i = encodeVarintTypes(dAtA, i, uint64(n20))
+	i--
+	dAtA[i] = 0x2a
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	n21, err21 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.RevokedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RevokedAt):])
+	if err21 != nil {
+		return 0, err21
+	}
+	i -= n21
+	i = encodeVarintTypes(dAtA, i, uint64(n21))
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Serial) > 0 {
+		i -= len(m.Serial)
+		copy(dAtA[i:], m.Serial)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Serial)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Ca) > 0 {
+		i -= len(m.Ca)
+		copy(dAtA[i:], m.Ca)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Ca)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CertificateReason) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CertificateReason) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CertificateReason) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Detail) > 0 {
+		i -= len(m.Detail)
+		copy(dAtA[i:], m.Detail)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Detail)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Name) > 0 {
+		i -= len(m.Name)
+		copy(dAtA[i:], m.Name)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Name)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Code != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Code))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTypes(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTypes(v)
 	base := offset
@@ -1159,6 +2484,12 @@ func (m *Params) Size() (n int) {
 	}
 	if m.GasPerAttestation != 0 {
 		n += 1 + sovTypes(uint64(m.GasPerAttestation))
+	}
+	if m.MaxCertificateSize != 0 {
+		n += 1 + sovTypes(uint64(m.MaxCertificateSize))
+	}
+	if m.MaxIntermediates != 0 {
+		n += 1 + sovTypes(uint64(m.MaxIntermediates))
 	}
 	return n
 }
@@ -1331,6 +2662,255 @@ func (m *StatusRecord) Size() (n int) {
 	return n
 }
 
+func (m *RecognitionConditions) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MinLevelOfAssurance != 0 {
+		n += 1 + sovTypes(uint64(m.MinLevelOfAssurance))
+	}
+	if len(m.IssuerRoles) > 0 {
+		for _, s := range m.IssuerRoles {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.MaxAge)
+	n += 1 + l + sovTypes(uint64(l))
+	if m.ConsentRequired {
+		n += 2
+	}
+	return n
+}
+
+func (m *RecognitionRule) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovTypes(uint64(m.Id))
+	}
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.SourceType)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.SourceRegion)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.LocalType)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.Purposes) > 0 {
+		for _, s := range m.Purposes {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ValidFrom)
+	n += 1 + l + sovTypes(uint64(l))
+	if m.ValidUntil != nil {
+		l = github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.ValidUntil)
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = m.Conditions.Size()
+	n += 1 + l + sovTypes(uint64(l))
+	if m.DataFlow {
+		n += 2
+	}
+	if m.Version != 0 {
+		n += 1 + sovTypes(uint64(m.Version))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ChangedAt)
+	n += 1 + l + sovTypes(uint64(l))
+	if m.WithdrawnAt != nil {
+		l = github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.WithdrawnAt)
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.WithdrawalReason)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *RecognitionReason) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Code)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Detail)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.RuleId != 0 {
+		n += 1 + sovTypes(uint64(m.RuleId))
+	}
+	return n
+}
+
+func (m *CA) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Fingerprint)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Der)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Subject)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Issuer)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.KeyAlgorithm)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.KeyBits != 0 {
+		n += 1 + sovTypes(uint64(m.KeyBits))
+	}
+	l = len(m.Serial)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.NotBefore)
+	n += 1 + l + sovTypes(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.NotAfter)
+	n += 1 + l + sovTypes(uint64(l))
+	l = len(m.SubjectKeyId)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.AuthorityKeyId)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.Policies) > 0 {
+		for _, s := range m.Policies {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	l = len(m.Parent)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RegisteredAt)
+	n += 1 + l + sovTypes(uint64(l))
+	return n
+}
+
+func (m *CARecognition) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Region)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Ca)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.CaRegion)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.Purposes) > 0 {
+		for _, s := range m.Purposes {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	if len(m.Policies) > 0 {
+		for _, s := range m.Policies {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RecognisedAt)
+	n += 1 + l + sovTypes(uint64(l))
+	if m.WithdrawnAt != nil {
+		l = github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.WithdrawnAt)
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *CertificateRevocation) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Ca)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Serial)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RevokedAt)
+	n += 1 + l + sovTypes(uint64(l))
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.PostedAt)
+	n += 1 + l + sovTypes(uint64(l))
+	return n
+}
+
+func (m *CertificateReason) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Code != 0 {
+		n += 1 + sovTypes(uint64(m.Code))
+	}
+	l = len(m.Name)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Detail)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
 func sovTypes(x uint64) (n int) {
 	return (math_bits.Len64(x|1) + 6) / 7
 }
@@ -1419,6 +2999,44 @@ func (m *Params) Unmarshal(dAtA []byte) error {
 				b := dAtA[iNdEx]
 				iNdEx++
 				m.GasPerAttestation |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxCertificateSize", wireType)
+			}
+			m.MaxCertificateSize = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxCertificateSize |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxIntermediates", wireType)
+			}
+			m.MaxIntermediates = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxIntermediates |= uint32(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}
@@ -2730,6 +4348,1914 @@ func (m *StatusRecord) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RecognitionConditions) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RecognitionConditions: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RecognitionConditions: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MinLevelOfAssurance", wireType)
+			}
+			m.MinLevelOfAssurance = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MinLevelOfAssurance |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field IssuerRoles", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.IssuerRoles = append(m.IssuerRoles, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxAge", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdDurationUnmarshal(&m.MaxAge, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ConsentRequired", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.ConsentRequired = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RecognitionRule) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RecognitionRule: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RecognitionRule: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceType", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SourceType = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceRegion", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SourceRegion = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LocalType", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LocalType = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Purposes", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Purposes = append(m.Purposes, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidFrom", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.ValidFrom, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidUntil", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.ValidUntil == nil {
+				m.ValidUntil = new(time.Time)
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(m.ValidUntil, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Conditions", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Conditions.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DataFlow", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.DataFlow = bool(v != 0)
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+			}
+			m.Version = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Version |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChangedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.ChangedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 13:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field WithdrawnAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.WithdrawnAt == nil {
+				m.WithdrawnAt = new(time.Time)
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(m.WithdrawnAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 14:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field WithdrawalReason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.WithdrawalReason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RecognitionReason) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RecognitionReason: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RecognitionReason: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Code", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Code = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Detail", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Detail = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RuleId", wireType)
+			}
+			m.RuleId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RuleId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CA) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CA: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CA: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Fingerprint", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Fingerprint = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Der", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Der = append(m.Der[:0], dAtA[iNdEx:postIndex]...)
+			if m.Der == nil {
+				m.Der = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subject", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Subject = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Issuer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Issuer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field KeyAlgorithm", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.KeyAlgorithm = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field KeyBits", wireType)
+			}
+			m.KeyBits = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.KeyBits |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Serial", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Serial = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NotBefore", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.NotBefore, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NotAfter", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.NotAfter, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SubjectKeyId", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SubjectKeyId = append(m.SubjectKeyId[:0], dAtA[iNdEx:postIndex]...)
+			if m.SubjectKeyId == nil {
+				m.SubjectKeyId = []byte{}
+			}
+			iNdEx = postIndex
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AuthorityKeyId", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AuthorityKeyId = append(m.AuthorityKeyId[:0], dAtA[iNdEx:postIndex]...)
+			if m.AuthorityKeyId == nil {
+				m.AuthorityKeyId = []byte{}
+			}
+			iNdEx = postIndex
+		case 13:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Policies", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Policies = append(m.Policies, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 14:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Parent", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Parent = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RegisteredAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.RegisteredAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CARecognition) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CARecognition: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CARecognition: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Region", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Region = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ca", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ca = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CaRegion", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CaRegion = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Purposes", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Purposes = append(m.Purposes, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Policies", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Policies = append(m.Policies, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecognisedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.RecognisedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field WithdrawnAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.WithdrawnAt == nil {
+				m.WithdrawnAt = new(time.Time)
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(m.WithdrawnAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CertificateRevocation) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CertificateRevocation: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CertificateRevocation: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ca", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ca = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Serial", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Serial = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevokedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.RevokedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PostedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.PostedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CertificateReason) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CertificateReason: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CertificateReason: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Code", wireType)
+			}
+			m.Code = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Code |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Name = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Detail", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Detail = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])

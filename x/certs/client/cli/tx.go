@@ -55,7 +55,7 @@ func TxCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(registerTypeCmd(), issueCmd(), issueBulkCmd())
+	cmd.AddCommand(registerTypeCmd(), issueCmd(), issueBulkCmd(), registerCACmd())
 	return cmd
 }
 
