@@ -164,7 +164,10 @@ func TestRegisterAgencyRejected(t *testing.T) {
 		{name: "id with oversized name", mutate: func(m *types.MsgRegisterAgency) { m.AgencyId = "GD:" + strings.Repeat("a", 64) }, want: types.ErrInvalidAgency, msg: "<REGION>:<name>"},
 		{name: "id with two colons", mutate: func(m *types.MsgRegisterAgency) { m.AgencyId = "GD:amr:x" }, want: types.ErrInvalidAgency, msg: "<REGION>:<name>"},
 		{name: "region not the authority's", mutate: func(m *types.MsgRegisterAgency) { m.Authority = authority("HK") }, want: types.ErrNotRegionAuthority, msg: "is not the authority of GD"},
-		{name: "unknown region", mutate: func(m *types.MsgRegisterAgency) { m.AgencyId = "XY:amr"; m.CredentialTypes = []string{"XY:business-licence"} }, want: types.ErrUnknownRegion, msg: `"XY"`},
+		{name: "unknown region", mutate: func(m *types.MsgRegisterAgency) {
+			m.AgencyId = "XY:amr"
+			m.CredentialTypes = []string{"XY:business-licence"}
+		}, want: types.ErrUnknownRegion, msg: `"XY"`},
 		{name: "stranger as authority", mutate: func(m *types.MsgRegisterAgency) { m.Authority = bech("stranger") }, want: types.ErrNotRegionAuthority},
 		{name: "duplicate id", setup: registerAmr, mutate: func(m *types.MsgRegisterAgency) { m.Account = bech("another") }, want: types.ErrDuplicateAgency, msg: "GD:amr"},
 		{name: "duplicate account", setup: registerAmr, mutate: func(m *types.MsgRegisterAgency) { m.AgencyId = "GD:fsb" }, want: types.ErrDuplicateAgency, msg: "already belongs to GD:amr"},
