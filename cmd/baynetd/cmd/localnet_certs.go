@@ -10,7 +10,7 @@ import (
 // demoCertsGenesis registers the credential types the demo issuers are
 // entitled to: GD:amr's business licences (no default expiry) and HK:erb's
 // engineer registrations (renewed yearly). The schema digests are of
-// placeholder schemas; neither type is given a national catalogue code.
+// the demo chain's own schema names, not published schemas; neither type is given a national catalogue code.
 func demoCertsGenesis() *certstypes.GenesisState {
 	gs := certstypes.DefaultGenesis()
 	for _, t := range []struct {
