@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -82,6 +83,8 @@ type txResponse struct {
 	Codespace string `json:"codespace"`
 	Code      uint32 `json:"code"`
 	RawLog    string `json:"raw_log"`
+	// Timestamp is the block time, once in a block (RFC 3339).
+	Timestamp string `json:"timestamp"`
 }
 
 func parseTx(t *testing.T, out string) txResponse {
@@ -119,6 +122,33 @@ func waitTx(t *testing.T, home, hash string) txResponse {
 	return res
 }
 
+// mustTx broadcasts a tx command through home's node, waits for its block
+// and fails the test unless it succeeded there.
+func mustTx(t *testing.T, home string, args ...string) txResponse {
+	t.Helper()
+	res := broadcast(t, append(args, "--home", home)...)
+	if res.Code != 0 {
+		t.Fatalf("baynetd %s refused at CheckTx: code %d (%s) %s", strings.Join(args, " "), res.Code, res.Codespace, res.RawLog)
+	}
+	inc := waitTx(t, home, res.TxHash)
+	if inc.Code != 0 {
+		t.Fatalf("baynetd %s failed in block %s: code %d (%s) %s", strings.Join(args, " "), inc.Height, inc.Code, inc.Codespace, inc.RawLog)
+	}
+	return inc
+}
+
+// mustQuery runs a query command through home's node and decodes its JSON
+// answer into v, which it zeroes first: the answer leaves out false and zero
+// values.
+func mustQuery(t *testing.T, home string, v any, args ...string) {
+	t.Helper()
+	out := mustRun(t, append(args, "--home", home, "-o", "json")...)
+	reflect.ValueOf(v).Elem().SetZero()
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("baynetd %s: decoding %q: %v", strings.Join(args, " "), out, err)
+	}
+}
+
 // waitFor polls cond every 250ms until it holds, failing the test with what
 // and cond's last detail after timeout. It returns how long it waited.
 func waitFor(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) time.Duration {
@@ -140,6 +170,7 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() (bool
 // status is the part of CometBFT's /status the tests read.
 type status struct {
 	Height     int64
+	Time       time.Time // the latest block's time
 	CatchingUp bool
 }
 
@@ -162,8 +193,9 @@ func nodeStatus(rpc string) (status, error) {
 	var st struct {
 		Result struct {
 			SyncInfo struct {
-				LatestBlockHeight string `json:"latest_block_height"`
-				CatchingUp        bool   `json:"catching_up"`
+				LatestBlockHeight string    `json:"latest_block_height"`
+				LatestBlockTime   time.Time `json:"latest_block_time"`
+				CatchingUp        bool      `json:"catching_up"`
 			} `json:"sync_info"`
 		} `json:"result"`
 	}
@@ -174,7 +206,7 @@ func nodeStatus(rpc string) (status, error) {
 	if err != nil {
 		return status{}, fmt.Errorf("latest_block_height %q: %w", st.Result.SyncInfo.LatestBlockHeight, err)
 	}
-	return status{Height: h, CatchingUp: st.Result.SyncInfo.CatchingUp}, nil
+	return status{Height: h, Time: st.Result.SyncInfo.LatestBlockTime, CatchingUp: st.Result.SyncInfo.CatchingUp}, nil
 }
 
 func mustHeight(t *testing.T, rpc string) int64 {
