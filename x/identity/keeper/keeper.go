@@ -198,9 +198,14 @@ func (k Keeper) addKey(ctx context.Context, a *types.Anchor, nk types.NewKey, pk
 	if err := k.storeKey(ctx, a.Id, nk, pk); err != nil {
 		return err
 	}
-	i, _ := slices.BinarySearch(a.ActiveKeys, nk.KeyId)
-	a.ActiveKeys = slices.Insert(a.ActiveKeys, i, nk.KeyId)
+	a.ActiveKeys = insertSorted(a.ActiveKeys, nk.KeyId)
 	return nil
+}
+
+// insertSorted inserts s into the sorted list, keeping it sorted.
+func insertSorted(list []string, s string) []string {
+	i, _ := slices.BinarySearch(list, s)
+	return slices.Insert(list, i, s)
 }
 
 // revokeKey revokes a key in force and takes it off the anchor's list; the
