@@ -52,8 +52,10 @@ func (k Keeper) LinkIdentity(ctx context.Context, msg *types.MsgLinkIdentity) er
 	} else if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return err
 	}
-	if has, err := k.ActiveLinks.Has(ctx, collections.Join(a.Id, idp.Id)); err != nil || has {
-		return errors.Join(err, errorsmod.Wrapf(types.ErrDuplicateLink, "%s already holds an active link by %s; remove it first", a.Id, idp.Id))
+	if has, err := k.ActiveLinks.Has(ctx, collections.Join(a.Id, idp.Id)); err != nil {
+		return err
+	} else if has {
+		return errorsmod.Wrapf(types.ErrDuplicateLink, "%s already holds an active link by %s; remove it first", a.Id, idp.Id)
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {
