@@ -61,7 +61,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RevokeAttestation", Use: "revoke [id] [reason]", Short: "Revoke an attestation you issued, or one of your region's agencies issued (final)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}, {ProtoField: "reason"}}},
 				{RpcMethod: "DeclareRecognition", Use: "declare-recognition [source-type]",
-					Short:          "Recognise another region's credential type in your region (--terms as JSON: local_type, purposes, valid_from, valid_until, conditions, data_flow)",
+					Short: "Recognise another region's credential type in your region (--terms as JSON: local_type, purposes, valid_from, valid_until, conditions, data_flow)",
 					Long: `Recognise credential type SOURCE-TYPE of another region in your region, under --terms, JSON of RecognitionTerms:
   {"local_type": "HK:company-registration",            optional, one of your region's types
    "purposes": ["tendering"],                          1-16 short names
@@ -69,7 +69,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
    "valid_until": "2031-01-01T00:00:00Z",               optional; open-ended when left out
    "conditions": {"min_level_of_assurance": 3,          0-4, the subject's best identity link
                   "issuer_roles": ["AGENCY_ROLE_ISSUER"],
-                  "max_age": "8760h",                   from the anchoring
+                  "max_age": "31536000s",               from the anchoring (seconds)
                   "consent_required": true},            the holder's consent to your region
    "data_flow": true}                                   the type may flow to your region`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "source_type"}}},
