@@ -41,6 +41,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}, {ProtoField: "region"}, {ProtoField: "purpose"}, {ProtoField: "time"}}},
 				{RpcMethod: "CA", Use: "ca [fingerprint]", Short: "A registered CA certificate and what was read from it",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "fingerprint"}}},
+				{RpcMethod: "TrustList", Use: "trust-list [region]", Short: "A region's CA trust list: the CAs it registered and its recognitions of other regions' CAs",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "region"}}},
+				{RpcMethod: "Revocations", Use: "revocations [fingerprint]", Short: "The certificate serials revoked under a CA",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "fingerprint"}}},
 				{RpcMethod: "VerifyCertificate", Skip: true},
 			},
 		},
@@ -57,7 +61,17 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RevokeAttestation", Use: "revoke [id] [reason]", Short: "Revoke an attestation you issued, or one of your region's agencies issued (final)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}, {ProtoField: "reason"}}},
 				{RpcMethod: "DeclareRecognition", Use: "declare-recognition [source-type]",
-					Short:          "Recognise another region's credential type in your region (--terms as JSON: purposes, valid_from, conditions, data_flow)",
+					Short: "Recognise another region's credential type in your region (--terms as JSON: local_type, purposes, valid_from, valid_until, conditions, data_flow)",
+					Long: `Recognise credential type SOURCE-TYPE of another region in your region, under --terms, JSON of RecognitionTerms:
+  {"local_type": "HK:company-registration",            optional, one of your region's types
+   "purposes": ["tendering"],                          1-16 short names
+   "valid_from": "2026-01-01T00:00:00Z",                required
+   "valid_until": "2031-01-01T00:00:00Z",               optional; open-ended when left out
+   "conditions": {"min_level_of_assurance": 3,          0-4, the subject's best identity link
+                  "issuer_roles": ["AGENCY_ROLE_ISSUER"],
+                  "max_age": "31536000s",               from the anchoring (seconds)
+                  "consent_required": true},            the holder's consent to your region
+   "data_flow": true}                                   the type may flow to your region`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "source_type"}}},
 				{RpcMethod: "AmendRecognition", Use: "amend-recognition [id]", Short: "Replace the terms of one of your region's rules (--terms as JSON); the old version is kept",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},

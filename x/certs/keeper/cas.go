@@ -153,7 +153,8 @@ func validateCARecognition(purposes, policies []string) error {
 
 // RecogniseCA trusts another region's registered CA in the signer's region.
 // A region's own CAs are trusted without recognition; an active recognition
-// of the same CA must be withdrawn first.
+// of the same CA must be withdrawn first, and then stays on the record as
+// an earlier period (at most MaxCARecognitionPeriods).
 func (k Keeper) RecogniseCA(ctx context.Context, msg *types.MsgRecogniseCA) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	region, err := k.regionOf(ctx, msg.Authority)
@@ -176,15 +177,26 @@ func (k Keeper) RecogniseCA(ctx context.Context, msg *types.MsgRecogniseCA) erro
 	}
 	key := collections.Join(region.Code, fp)
 	old, err := k.CARecognitions.Get(ctx, key)
+	var earlier []types.CARecognitionPeriod
 	switch {
 	case err == nil && old.WithdrawnAt == nil:
 		return errorsmod.Wrapf(types.ErrInvalidCARecognition, "%s already recognises %s; withdraw it first", region.Code, ca.Fingerprint)
-	case err != nil && !errors.Is(err, collections.ErrNotFound):
+	case err == nil:
+		// The withdrawn recognition joins the record's earlier periods, so
+		// that chains stay verifiable at the times it covered.
+		if len(old.Earlier) >= types.MaxCARecognitionPeriods {
+			return errorsmod.Wrapf(types.ErrInvalidCARecognition, "%s recognised %s %d times before, the most its record keeps",
+				region.Code, ca.Fingerprint, len(old.Earlier)+1)
+		}
+		earlier = append(old.Earlier, types.CARecognitionPeriod{
+			Purposes: old.Purposes, Policies: old.Policies, RecognisedAt: old.RecognisedAt, WithdrawnAt: *old.WithdrawnAt,
+		})
+	case !errors.Is(err, collections.ErrNotFound):
 		return err
 	}
 	rec := types.CARecognition{
 		Region: region.Code, Ca: ca.Fingerprint, CaRegion: ca.Region, Purposes: msg.Purposes, Policies: msg.Policies,
-		RecognisedAt: sdkCtx.BlockTime(),
+		RecognisedAt: sdkCtx.BlockTime(), Earlier: earlier,
 	}
 	if err := k.CARecognitions.Set(ctx, key, rec); err != nil {
 		return err
@@ -267,8 +279,9 @@ func (k Keeper) RevokeCertificate(ctx context.Context, msg *types.MsgRevokeCerti
 // trustList returns region's trust list for purpose at t: its own CAs and
 // the CAs it recognised for purpose and had not withdrawn by t, with the
 // roots of recognised intermediates (so that their revocation is checked),
-// and the recognitions by fingerprint.
-func (k Keeper) trustList(ctx context.Context, region string, purpose string, t time.Time) ([]*pki.Certificate, map[pki.Fingerprint]types.CARecognition, error) {
+// and the policies each recognised CA was recognised under at t, by
+// fingerprint.
+func (k Keeper) trustList(ctx context.Context, region string, purpose string, t time.Time) ([]*pki.Certificate, map[pki.Fingerprint][]string, error) {
 	var trusted []*pki.Certificate
 	seen := map[pki.Fingerprint]bool{}
 	add := func(fp []byte) error {
@@ -298,12 +311,13 @@ func (k Keeper) trustList(ctx context.Context, region string, purpose string, t 
 	if err != nil {
 		return nil, nil, err
 	}
-	recs := map[pki.Fingerprint]types.CARecognition{}
+	recs := map[pki.Fingerprint][]string{}
 	err = k.CARecognitions.Walk(ctx, collections.NewPrefixedPairRange[string, []byte](region), func(key CARefKey, rec types.CARecognition) (bool, error) {
-		if !slices.Contains(rec.Purposes, purpose) || t.Before(rec.RecognisedAt) || (rec.WithdrawnAt != nil && !t.Before(*rec.WithdrawnAt)) {
+		purposes, policies, ok := rec.PeriodAt(t)
+		if !ok || !slices.Contains(purposes, purpose) {
 			return false, nil
 		}
-		recs[pki.Fingerprint(key.K2())] = rec
+		recs[pki.Fingerprint(key.K2())] = policies
 		return false, add(key.K2())
 	})
 	return trusted, recs, err
@@ -345,8 +359,8 @@ func (k Keeper) VerifyCertificate(ctx context.Context, req *types.QueryVerifyCer
 	res := pki.VerifyChain(vr)
 	if res.Trusted {
 		for _, c := range res.Path {
-			if rec, ok := recs[c.ID]; ok && len(rec.Policies) > 0 {
-				for _, p := range rec.Policies {
+			if policies := recs[c.ID]; len(policies) > 0 {
+				for _, p := range policies {
 					oid, err := pki.ParseOID(p)
 					if err != nil {
 						return nil, err

@@ -211,19 +211,27 @@ func (q queryServer) RecognitionRules(ctx context.Context, req *types.QueryRecog
 	if req.Region == "" {
 		return nil, status.Error(codes.InvalidArgument, "region is required")
 	}
-	var (
-		rules []types.RecognitionRule
-		err   error
-	)
 	if req.SourceType != "" {
-		rules, err = q.k.RulesAbout(ctx, req.Region, req.SourceType)
-	} else {
-		rules, err = q.k.RulesOf(ctx, req.Region)
+		rules, err := q.k.RulesAbout(ctx, req.Region, req.SourceType)
+		if err != nil {
+			return nil, err
+		}
+		return &types.QueryRecognitionRulesResponse{Rules: rules}, nil
 	}
+	// A page holds the rules about up to limit source types.
+	lists, page, err := query.CollectionPaginate(ctx, q.k.RulesByRegionType, req.Pagination,
+		func(_ RuleIndexKey, ids types.RuleIDs) ([]types.RecognitionRule, error) {
+			return q.k.rulesByID(ctx, ids.Ids)
+		},
+		query.WithCollectionPaginationPairPrefix[string, string](req.Region))
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryRecognitionRulesResponse{Rules: rules}, nil
+	var rules []types.RecognitionRule
+	for _, l := range lists {
+		rules = append(rules, l...)
+	}
+	return &types.QueryRecognitionRulesResponse{Rules: rules, Pagination: page}, nil
 }
 
 func (q queryServer) Mutual(ctx context.Context, req *types.QueryMutualRequest) (*types.QueryMutualResponse, error) {
@@ -256,6 +264,44 @@ func (q queryServer) CA(ctx context.Context, req *types.QueryCARequest) (*types.
 		return nil, queryError(err)
 	}
 	return &types.QueryCAResponse{Ca: ca}, nil
+}
+
+func (q queryServer) TrustList(ctx context.Context, req *types.QueryTrustListRequest) (*types.QueryTrustListResponse, error) {
+	if _, err := q.k.regions.GetRegion(ctx, req.Region); err != nil {
+		return nil, queryError(err)
+	}
+	cas, casPage, err := query.CollectionPaginate(ctx, q.k.CAsByRegion, req.CasPagination,
+		func(key CARefKey, _ collections.NoValue) (types.CA, error) { return q.k.GetCA(ctx, key.K2()) },
+		query.WithCollectionPaginationPairPrefix[string, []byte](req.Region))
+	if err != nil {
+		return nil, err
+	}
+	recs, recPage, err := query.CollectionPaginate(ctx, q.k.CARecognitions, req.RecognitionsPagination,
+		func(_ CARefKey, rec types.CARecognition) (types.CARecognition, error) { return rec, nil },
+		query.WithCollectionPaginationPairPrefix[string, []byte](req.Region))
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryTrustListResponse{Cas: cas, CasPagination: casPage, Recognitions: recs, RecognitionsPagination: recPage}, nil
+}
+
+func (q queryServer) Revocations(ctx context.Context, req *types.QueryRevocationsRequest) (*types.QueryRevocationsResponse, error) {
+	fp, err := parseFingerprint(req.Fingerprint)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	if _, err := q.k.GetCA(ctx, fp); err != nil {
+		return nil, queryError(err)
+	}
+	revs, page, err := query.CollectionPaginate(ctx, q.k.Revocations, req.Pagination,
+		func(_ RevocationKey, rev types.CertificateRevocation) (types.CertificateRevocation, error) {
+			return rev, nil
+		},
+		query.WithCollectionPaginationPairPrefix[[]byte, []byte](fp))
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryRevocationsResponse{Revocations: revs, Pagination: page}, nil
 }
 
 func (q queryServer) VerifyCertificate(ctx context.Context, req *types.QueryVerifyCertificateRequest) (*types.QueryVerifyCertificateResponse, error) {

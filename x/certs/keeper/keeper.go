@@ -28,9 +28,9 @@ type LicenceKey = collections.Pair[string, string]
 // RefKey is (reference, attestation id): the entry of a secondary index.
 type RefKey = collections.Pair[string, []byte]
 
-// RuleIndexKey is (region, source type, rule id): a region's rules about
-// one type are one prefix.
-type RuleIndexKey = collections.Triple[string, string, uint64]
+// RuleIndexKey is (region, source type): the key of the ids of a region's
+// rules about one type; a region's keys are one prefix.
+type RuleIndexKey = collections.Pair[string, string]
 
 // RuleVersionKey is (rule id, version).
 type RuleVersionKey = collections.Pair[uint64, uint32]
@@ -73,10 +73,10 @@ type Keeper struct {
 	Statuses              collections.Map[[]byte, types.StatusRecord]
 	History               collections.Map[HistoryKey, types.StatusChange]
 	// RecognitionRules hold each rule's current version; RulesByRegionType
-	// indexes them by (region, source type), and SupersededRules keeps
+	// lists their ids by (region, source type), and SupersededRules keeps
 	// every earlier version.
 	RecognitionRules  collections.Map[uint64, types.RecognitionRule]
-	RulesByRegionType collections.KeySet[RuleIndexKey]
+	RulesByRegionType collections.Map[RuleIndexKey, types.RuleIDs]
 	SupersededRules   collections.Map[RuleVersionKey, types.RecognitionRule]
 	NextRuleID        collections.Sequence
 	// CAs are the registered CA certificates by fingerprint, CAsByRegion
@@ -113,8 +113,8 @@ func NewKeeper(cdc codec.Codec, storeService store.KVStoreService, regions types
 			collections.PairKeyCodec(collections.BytesKey, collections.Uint32Key), codec.CollValue[types.StatusChange](cdc)),
 		RecognitionRules: collections.NewMap(sb, types.RecognitionRulesKey, "recognition_rules", collections.Uint64Key,
 			codec.CollValue[types.RecognitionRule](cdc)),
-		RulesByRegionType: collections.NewKeySet(sb, types.RulesByRegionTypeKey, "rules_by_region_type",
-			collections.TripleKeyCodec(collections.StringKey, collections.StringKey, collections.Uint64Key)),
+		RulesByRegionType: collections.NewMap(sb, types.RulesByRegionTypeKey, "rules_by_region_type",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), codec.CollValue[types.RuleIDs](cdc)),
 		SupersededRules: collections.NewMap(sb, types.SupersededRulesKey, "superseded_rules",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint32Key), codec.CollValue[types.RecognitionRule](cdc)),
 		NextRuleID: collections.NewSequence(sb, types.NextRuleIDKey, "next_rule_id"),

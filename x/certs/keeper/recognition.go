@@ -26,28 +26,35 @@ func (k Keeper) GetRecognitionRule(ctx context.Context, id uint64) (types.Recogn
 	return r, err
 }
 
-// RulesAbout returns region's rules about sourceType, by id, through the
-// (region, source type) index.
+// RulesAbout returns region's rules about sourceType, by id, from the
+// (region, source type) list.
 func (k Keeper) RulesAbout(ctx context.Context, region, sourceType string) ([]types.RecognitionRule, error) {
-	return k.walkRules(ctx, collections.NewSuperPrefixedTripleRange[string, string, uint64](region, sourceType))
+	ids, err := k.ruleIDs(ctx, region, sourceType)
+	if err != nil {
+		return nil, err
+	}
+	return k.rulesByID(ctx, ids)
 }
 
-// RulesOf returns all of region's rules, by source type then id.
-func (k Keeper) RulesOf(ctx context.Context, region string) ([]types.RecognitionRule, error) {
-	return k.walkRules(ctx, collections.NewPrefixedTripleRange[string, string, uint64](region))
+// ruleIDs returns the ids of region's rules about sourceType.
+func (k Keeper) ruleIDs(ctx context.Context, region, sourceType string) ([]uint64, error) {
+	ids, err := k.RulesByRegionType.Get(ctx, collections.Join(region, sourceType))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, nil
+	}
+	return ids.Ids, err
 }
 
-func (k Keeper) walkRules(ctx context.Context, rng collections.Ranger[RuleIndexKey]) ([]types.RecognitionRule, error) {
-	var out []types.RecognitionRule
-	err := k.RulesByRegionType.Walk(ctx, rng, func(key RuleIndexKey) (bool, error) {
-		r, err := k.RecognitionRules.Get(ctx, key.K3())
+func (k Keeper) rulesByID(ctx context.Context, ids []uint64) ([]types.RecognitionRule, error) {
+	out := make([]types.RecognitionRule, 0, len(ids))
+	for _, id := range ids {
+		r, err := k.RecognitionRules.Get(ctx, id)
 		if err != nil {
-			return true, err
+			return nil, fmt.Errorf("rule %d listed by its region: %w", id, err)
 		}
 		out = append(out, r)
-		return false, nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 // SupersededVersions returns a rule's earlier versions, oldest first.
@@ -69,10 +76,11 @@ func (k Keeper) regionOf(ctx context.Context, addr string) (regionstypes.Region,
 	return k.regions.RegionByAuthority(ctx, signer)
 }
 
-// checkRule checks a rule about to be written against the state: the
-// source type is registered and of another region that exists, the local
-// type (if any) is the rule's region's own, and no other rule of the region
-// about the type shares a purpose with it at an overlapping time.
+// checkRule checks a rule about to be written (a new one has id 0) against
+// the state: the source type is registered and of another region that
+// exists, the local type (if any) is the rule's region's own, a new rule
+// stays within MaxRulesPerType, and no other rule of the region about the
+// type shares a purpose with it at an overlapping time.
 func (k Keeper) checkRule(ctx context.Context, r types.RecognitionRule) error {
 	if err := r.Terms().Validate(); err != nil {
 		return err
@@ -99,6 +107,10 @@ func (k Keeper) checkRule(ctx context.Context, r types.RecognitionRule) error {
 	others, err := k.RulesAbout(ctx, r.Region, r.SourceType)
 	if err != nil {
 		return err
+	}
+	if r.Id == 0 && len(others) >= types.MaxRulesPerType {
+		return errorsmod.Wrapf(types.ErrInvalidRecognition, "%s already has %d rules about %s, the most it keeps; amend one of them",
+			r.Region, len(others), r.SourceType)
 	}
 	for _, o := range others {
 		if o.Id == r.Id {
@@ -139,12 +151,18 @@ func (k Keeper) DeclareRecognition(ctx context.Context, msg *types.MsgDeclareRec
 	return r.Id, sdkCtx.EventManager().EmitTypedEvent(&types.EventRecognitionDeclared{Rule: r})
 }
 
-// setRule writes a rule's current version and its index entry.
+// setRule writes a new rule and lists its id, in order, under (region,
+// source type).
 func (k Keeper) setRule(ctx context.Context, r types.RecognitionRule) error {
+	ids, err := k.ruleIDs(ctx, r.Region, r.SourceType)
+	if err != nil {
+		return err
+	}
 	if err := k.RecognitionRules.Set(ctx, r.Id, r); err != nil {
 		return err
 	}
-	return k.RulesByRegionType.Set(ctx, collections.Join3(r.Region, r.SourceType, r.Id))
+	i, _ := slices.BinarySearch(ids, r.Id)
+	return k.RulesByRegionType.Set(ctx, collections.Join(r.Region, r.SourceType), types.RuleIDs{Ids: slices.Insert(ids, i, r.Id)})
 }
 
 // ownRule returns rule id if the signer is its region's authority and it is
@@ -174,6 +192,9 @@ func (k Keeper) AmendRecognition(ctx context.Context, msg *types.MsgAmendRecogni
 	old, err := k.ownRule(ctx, msg.Authority, msg.Id)
 	if err != nil {
 		return 0, err
+	}
+	if old.Version >= types.MaxRuleVersions {
+		return 0, errorsmod.Wrapf(types.ErrInvalidRecognition, "rule %d has %d versions, the most it keeps; withdraw it and declare a new rule", old.Id, old.Version)
 	}
 	r := old.WithTerms(msg.Terms)
 	r.Version, r.ChangedAt = old.Version+1, sdkCtx.BlockTime()
@@ -207,6 +228,20 @@ func (k Keeper) WithdrawRecognition(ctx context.Context, msg *types.MsgWithdrawR
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventRecognitionWithdrawn{
 		Id: r.Id, Region: r.Region, SourceType: r.SourceType, Reason: msg.Reason,
 	})
+}
+
+// ruleAt returns the version of rule r that applied at t (see
+// RecognitionRule.VersionAt), reading earlier versions only when the
+// current one was made after t.
+func (k Keeper) ruleAt(ctx context.Context, r types.RecognitionRule, t time.Time) (types.RecognitionRule, error) {
+	if !r.ChangedAt.After(t) || r.Version == 1 {
+		return r, nil
+	}
+	earlier, err := k.SupersededVersions(ctx, r.Id)
+	if err != nil {
+		return r, err
+	}
+	return r.VersionAt(earlier, t), nil
 }
 
 // Mutual returns the rules recognising typeA in typeB's region and typeB in
@@ -244,10 +279,17 @@ func (k Keeper) Mutual(ctx context.Context, typeA, typeB string) (aInB, bInA []t
 // type naming the purpose (type not recognised) and in force at t (rule
 // not in force); and that rule's conditions: max age from the anchoring,
 // the issuing agency's roles, and the holder's consent (verifier: the
-// region's code) and level of assurance, which need x/identity. A type of
-// the region itself needs no rule. The rules of the region are checked in
-// id order; the first whose conditions all hold decides, else the reasons
-// are those of the rules in force.
+// region's code) and level of assurance (the best of the subject's
+// identity links valid at t), which x/identity answers. A type of the
+// region itself needs no rule. Each rule is taken as it stood at t (its
+// version then). The rules of the region are checked in id order; the
+// first whose conditions all hold decides, else the reasons are those of
+// the rules in force.
+//
+// Every input is one store key a verifier can prove: the attestation, its
+// status record and history entries, the region's rule ids about the type,
+// each rule and the earlier version used, the issuing agency, the consent
+// record, and the subject's anchor with its listed links.
 func (k Keeper) IsRecognised(ctx context.Context, id []byte, region, purpose string, t time.Time) (*types.QueryIsRecognisedResponse, error) {
 	if err := types.ValidatePurpose(purpose); err != nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidRequest, err.Error())
@@ -279,7 +321,11 @@ func (k Keeper) IsRecognised(ctx context.Context, id []byte, region, purpose str
 		inForce  []types.RecognitionReason
 		deciding uint64
 	)
-	for _, r := range rules {
+	for _, current := range rules {
+		r, err := k.ruleAt(ctx, current, t)
+		if err != nil {
+			return nil, err
+		}
 		if !slices.Contains(r.Purposes, purpose) {
 			continue
 		}
@@ -354,8 +400,25 @@ func (k Keeper) conditionFailures(ctx context.Context, r types.RecognitionRule, 
 		}
 	}
 	if c.MinLevelOfAssurance > 0 {
-		out = append(out, types.RecognitionReason{Code: types.ReasonNeedsIdentityData, RuleId: r.Id,
-			Detail: fmt.Sprintf("level of assurance %d is required and x/identity does not answer levels of assurance to x/certs", c.MinLevelOfAssurance)})
+		switch {
+		case att.Payload.Subject == "":
+			out = append(out, types.RecognitionReason{Code: types.ReasonSubjectUnspecified, RuleId: r.Id,
+				Detail: fmt.Sprintf("level of assurance %d is required but the attestation names no subject", c.MinLevelOfAssurance)})
+		case k.identity == nil:
+			out = append(out, types.RecognitionReason{Code: types.ReasonNeedsIdentityData, RuleId: r.Id,
+				Detail: "a level of assurance is required and x/identity is not available"})
+		default:
+			level, _, why, err := k.identity.AssuranceAt(ctx, att.Payload.Subject, t)
+			if errors.Is(err, identitytypes.ErrUnknownAnchor) {
+				level, why = 0, err.Error()
+			} else if err != nil {
+				return nil, err
+			}
+			if level < c.MinLevelOfAssurance {
+				out = append(out, types.RecognitionReason{Code: types.ReasonAssuranceTooLow, RuleId: r.Id,
+					Detail: fmt.Sprintf("level of assurance %d is required, the subject has %d: %s", c.MinLevelOfAssurance, level, why)})
+			}
+		}
 	}
 	return out, nil
 }

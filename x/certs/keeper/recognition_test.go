@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"testing"
 	"time"
 
@@ -319,8 +320,20 @@ func TestMutual(t *testing.T) {
 	require.Equal(t, codes.InvalidArgument, status.Code(err))
 }
 
-// fakeIdentity answers consent from a set of (anchor, verifier, purpose).
-type fakeIdentity struct{ consents map[[3]string]bool }
+// fakeIdentity answers consent from a set of (anchor, verifier, purpose)
+// and levels of assurance from a map; the app tests run the real
+// x/identity keeper.
+type fakeIdentity struct {
+	consents map[[3]string]bool
+	levels   map[string]uint32
+}
+
+func (f fakeIdentity) AssuranceAt(_ context.Context, anchorID string, _ time.Time) (uint32, *identitytypes.Link, string, error) {
+	if l, ok := f.levels[anchorID]; ok {
+		return l, &identitytypes.Link{AnchorId: anchorID, LevelOfAssurance: l}, fmt.Sprintf("link at level %d", l), nil
+	}
+	return 0, nil, "no link", nil
+}
 
 func (f fakeIdentity) ConsentAt(_ context.Context, anchorID, verifier, purpose, _ string, _ time.Time) (bool, string, *identitytypes.Consent, error) {
 	if f.consents[[3]string{anchorID, verifier, purpose}] {
@@ -405,7 +418,11 @@ func TestIsRecognisedConditions(t *testing.T) {
 		{"consent missing", types.RecognitionConditions{ConsentRequired: true}, fakeIdentity{}, true, []string{types.ReasonConsentMissing}},
 		{"consent given", types.RecognitionConditions{ConsentRequired: true}, fakeIdentity{consents: map[[3]string]bool{}}, true, nil},
 		{"consent but no subject", types.RecognitionConditions{ConsentRequired: true}, fakeIdentity{}, false, []string{types.ReasonSubjectUnspecified}},
-		{"level of assurance", types.RecognitionConditions{MinLevelOfAssurance: 2}, nil, true, []string{types.ReasonNeedsIdentityData}},
+		{"level of assurance without x/identity", types.RecognitionConditions{MinLevelOfAssurance: 2}, nil, true, []string{types.ReasonNeedsIdentityData}},
+		{"no identity link", types.RecognitionConditions{MinLevelOfAssurance: 2}, fakeIdentity{}, true, []string{types.ReasonAssuranceTooLow}},
+		{"level too low", types.RecognitionConditions{MinLevelOfAssurance: 3}, fakeIdentity{levels: map[string]uint32{}}, true, []string{types.ReasonAssuranceTooLow}},
+		{"level enough", types.RecognitionConditions{MinLevelOfAssurance: 2}, fakeIdentity{levels: map[string]uint32{}}, true, nil},
+		{"level but no subject", types.RecognitionConditions{MinLevelOfAssurance: 2}, fakeIdentity{}, false, []string{types.ReasonSubjectUnspecified}},
 		{"every failed condition", types.RecognitionConditions{MaxAge: time.Hour, IssuerRoles: []string{"AGENCY_ROLE_GUARANTOR"}, MinLevelOfAssurance: 1},
 			nil, true, []string{types.ReasonMaxAgeExceeded, types.ReasonIssuerRoleMissing, types.ReasonNeedsIdentityData}},
 	}
@@ -422,6 +439,9 @@ func TestIsRecognisedConditions(t *testing.T) {
 			}
 			if fi, ok := tc.identity.(fakeIdentity); ok && fi.consents != nil {
 				fi.consents[[3]string{p.Subject, "HK", "tendering"}] = true
+			}
+			if fi, ok := tc.identity.(fakeIdentity); ok && fi.levels != nil {
+				fi.levels[p.Subject] = 2 // the subject's best link is at level 2
 			}
 			id := f.issue("GD:amr", f.sign(p))[0]
 			tm := terms("tendering")

@@ -83,8 +83,8 @@ func TestStoreLayout(t *testing.T) {
 		cat(b("\x07\x20"), idBytes, seq(1)): marshal(&att.History[1]),
 		// 0x08 | rule id big-endian -> RecognitionRule
 		cat(b("\x08"), u64(1)): marshal(&state.RecognitionRules[0]),
-		// 0x09 | region NUL-terminated | source type NUL-terminated | rule id -> nothing
-		cat(b("\x09HK\x00GD:business-licence\x00"), u64(1)): {},
+		// 0x09 | region NUL-terminated | source type -> RuleIDs
+		cat(b("\x09HK\x00GD:business-licence")): marshal(&types.RuleIDs{Ids: []uint64{1}}),
 		// 0x0a | rule id | version big-endian -> RecognitionRule
 		cat(b("\x0a"), u64(1), seq(1)): marshal(&state.SupersededRules[0]),
 		// 0x0b -> next rule id big-endian

@@ -22,10 +22,13 @@ type RegionsKeeper interface {
 }
 
 // IdentityKeeper is what x/certs asks x/identity when a recognition rule
-// requires the holder's consent. It is optional: without it such a rule's
-// condition is reported as needing identity data.
+// requires the holder's consent or a level of assurance. It is optional:
+// without it such a rule's condition is reported as needing identity data.
 type IdentityKeeper interface {
 	// ConsentAt answers whether the anchor's holder lets verifier use
 	// credentialType for purpose at t, with the reason.
 	ConsentAt(ctx context.Context, anchorID, verifier, purpose, credentialType string, t time.Time) (bool, string, *identitytypes.Consent, error)
+	// AssuranceAt returns the highest level of assurance among the anchor's
+	// identity links valid at t (0 if none), the link and a reason.
+	AssuranceAt(ctx context.Context, anchorID string, t time.Time) (uint32, *identitytypes.Link, string, error)
 }

@@ -104,6 +104,9 @@ func (gs GenesisState) validateCAs() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "recognition of CA %s by %s does not match a foreign CA, or repeats", r.Ca, r.Region)
 		}
 		recs[[2]string{r.Region, r.Ca}] = true
+		if err := r.validatePeriods(); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
 	}
 	revs := map[[2]string]bool{}
 	for _, r := range gs.CertificateRevocations {
@@ -141,6 +144,15 @@ func (gs GenesisState) validateRules(credTypes map[string]CredentialType) error 
 		}
 		rules[r.Id] = r
 	}
+	perType := map[[2]string]int{}
+	for _, r := range rules {
+		if perType[[2]string{r.Region, r.SourceType}]++; perType[[2]string{r.Region, r.SourceType}] > MaxRulesPerType {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "%s has more than %d rules about %s", r.Region, MaxRulesPerType, r.SourceType)
+		}
+		if r.Version > MaxRuleVersions {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rule %d has version %d, above %d", r.Id, r.Version, MaxRuleVersions)
+		}
+	}
 	versions := map[[2]uint64]bool{}
 	for _, v := range gs.SupersededRules {
 		if err := v.Validate(); err != nil {
@@ -152,6 +164,33 @@ func (gs GenesisState) validateRules(credTypes map[string]CredentialType) error 
 			return errorsmod.Wrapf(ErrInvalidGenesis, "superseded rule %d version %d does not match a current rule", v.Id, v.Version)
 		}
 		versions[key] = true
+	}
+	// Every earlier version is kept: a rule at version n has versions 1..n-1.
+	for _, r := range rules {
+		for v := uint32(1); v < r.Version; v++ {
+			if !versions[[2]uint64{r.Id, uint64(v)}] {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "rule %d is at version %d but version %d is missing", r.Id, r.Version, v)
+			}
+		}
+	}
+	return nil
+}
+
+// validatePeriods checks a CA recognition's earlier periods: at most
+// MaxCARecognitionPeriods, each with purposes and a positive length, in
+// order and ended before the next began.
+func (r CARecognition) validatePeriods() error {
+	if len(r.Earlier) > MaxCARecognitionPeriods {
+		return errorsmod.Wrapf(ErrInvalidCARecognition, "recognition of CA %s by %s keeps %d earlier periods, above %d", r.Ca, r.Region, len(r.Earlier), MaxCARecognitionPeriods)
+	}
+	for i, p := range r.Earlier {
+		next := r.RecognisedAt
+		if i+1 < len(r.Earlier) {
+			next = r.Earlier[i+1].RecognisedAt
+		}
+		if len(p.Purposes) == 0 || !p.RecognisedAt.Before(p.WithdrawnAt) || p.WithdrawnAt.After(next) {
+			return errorsmod.Wrapf(ErrInvalidCARecognition, "recognition of CA %s by %s: earlier period %d is empty or out of order", r.Ca, r.Region, i)
+		}
 	}
 	return nil
 }

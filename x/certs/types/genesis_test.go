@@ -3,6 +3,7 @@ package types_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,8 @@ func validGenesis() types.GenesisState {
 	fp := sha256.Sum256(der)
 	ca := hex.EncodeToString(fp[:])
 	gs.Cas = []types.CA{{Fingerprint: ca, Region: "HK", Der: der}}
-	gs.CaRecognitions = []types.CARecognition{{Region: "GD", Ca: ca, CaRegion: "HK", Purposes: []string{"tendering"}}}
+	gs.CaRecognitions = []types.CARecognition{{Region: "GD", Ca: ca, CaRegion: "HK", Purposes: []string{"tendering"}, RecognisedAt: issued,
+		Earlier: []types.CARecognitionPeriod{{Purposes: []string{"e-seal"}, RecognisedAt: issued.Add(-48 * time.Hour), WithdrawnAt: issued.Add(-24 * time.Hour)}}}}
 	gs.CertificateRevocations = []types.CertificateRevocation{{Ca: ca, Serial: "4711", RevokedAt: issued, Reason: "key compromise"}}
 	gs.Attestations = []types.GenesisAttestation{{
 		Attestation: types.Attestation{Id: p.ID(), Payload: p, Signature: []byte{1}, IssuedAt: issued, IssuedHeight: 5, ExpiresAt: p.ValidUntil},
@@ -81,6 +83,32 @@ func TestGenesisValidate(t *testing.T) {
 		{"rule with invalid terms", func(gs *types.GenesisState) { gs.RecognitionRules[0].Purposes = nil }, types.ErrInvalidGenesis},
 		{"superseded version of no rule", func(gs *types.GenesisState) { gs.SupersededRules[0].Id = 7 }, types.ErrInvalidGenesis},
 		{"superseded version not older", func(gs *types.GenesisState) { gs.SupersededRules[0].Version = 2 }, types.ErrInvalidGenesis},
+		{"an earlier version missing", func(gs *types.GenesisState) { gs.SupersededRules = nil }, types.ErrInvalidGenesis},
+		{"rule past the version cap", func(gs *types.GenesisState) { gs.RecognitionRules[0].Version = types.MaxRuleVersions + 1 }, types.ErrInvalidGenesis},
+		{"too many rules about a type", func(gs *types.GenesisState) {
+			for i := range types.MaxRulesPerType {
+				r := gs.RecognitionRules[0]
+				r.Id, r.Version, r.Purposes = uint64(i+2), 1, []string{fmt.Sprintf("p-%d", i)}
+				gs.RecognitionRules = append(gs.RecognitionRules, r)
+			}
+			gs.NextRuleId = types.MaxRulesPerType + 2
+		}, types.ErrInvalidGenesis},
+		{"CA recognition period out of order", func(gs *types.GenesisState) {
+			at := gs.CaRecognitions[0].RecognisedAt
+			gs.CaRecognitions[0].Earlier = []types.CARecognitionPeriod{{Purposes: []string{"tendering"}, RecognisedAt: at.Add(-time.Hour), WithdrawnAt: at.Add(time.Hour)}}
+		}, types.ErrInvalidGenesis},
+		{"CA recognition period empty", func(gs *types.GenesisState) {
+			at := gs.CaRecognitions[0].RecognisedAt
+			gs.CaRecognitions[0].Earlier = []types.CARecognitionPeriod{{Purposes: []string{"tendering"}, RecognisedAt: at.Add(-time.Hour), WithdrawnAt: at.Add(-time.Hour)}}
+		}, types.ErrInvalidGenesis},
+		{"too many CA recognition periods", func(gs *types.GenesisState) {
+			at := gs.CaRecognitions[0].RecognisedAt
+			for i := range types.MaxCARecognitionPeriods + 1 {
+				start := at.Add(time.Duration(i-100) * time.Hour)
+				gs.CaRecognitions[0].Earlier = append(gs.CaRecognitions[0].Earlier,
+					types.CARecognitionPeriod{Purposes: []string{"tendering"}, RecognisedAt: start, WithdrawnAt: start.Add(time.Minute)})
+			}
+		}, types.ErrInvalidGenesis},
 		{"duplicate type", func(gs *types.GenesisState) { gs.CredentialTypes = append(gs.CredentialTypes, gs.CredentialTypes[0]) }, types.ErrDuplicateCredentialType},
 		{"type region mismatch", func(gs *types.GenesisState) { gs.CredentialTypes[0].Region = "HK" }, types.ErrInvalidCredentialType},
 		{"id of another payload", func(gs *types.GenesisState) { gs.Attestations[0].Attestation.Payload.LicenceId = "other" }, types.ErrInvalidGenesis},

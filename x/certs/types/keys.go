@@ -38,8 +38,9 @@ var (
 	// RecognitionRulesKey: 0x08 | id (uint64 big-endian) -> RecognitionRule,
 	// the rule's current version.
 	RecognitionRulesKey = collections.NewPrefix(8)
-	// RulesByRegionTypeKey: 0x09 | region NUL-terminated | source type
-	// NUL-terminated | id -> nothing: a region's rules about one type.
+	// RulesByRegionTypeKey: 0x09 | region NUL-terminated | source type ->
+	// RuleIDs: the ids of a region's rules about one type, in one value so
+	// that a verifier proves the whole set with one key.
 	RulesByRegionTypeKey = collections.NewPrefix(9)
 	// SupersededRulesKey: 0x0a | id | version (uint32 big-endian) ->
 	// RecognitionRule, a rule's earlier versions.

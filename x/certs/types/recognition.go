@@ -16,6 +16,16 @@ const (
 	MaxPurposes = 16
 	// MaxLevelOfAssurance is the highest level of assurance a rule may ask.
 	MaxLevelOfAssurance = 4
+	// MaxRulesPerType is the most rules, withdrawn ones included, a region
+	// declares about one source type: the ids are one store value (RuleIDs)
+	// that a verifier proves. A region past it amends a rule instead.
+	MaxRulesPerType = 32
+	// MaxRuleVersions is the most versions a rule has; past it the region
+	// withdraws the rule and declares a new one.
+	MaxRuleVersions = 64
+	// MaxCARecognitionPeriods is the most earlier recognitions one region's
+	// record of a CA keeps; past it the CA is not recognised again.
+	MaxCARecognitionPeriods = 32
 )
 
 // Reason codes of an IsRecognised answer.
@@ -32,6 +42,7 @@ const (
 	ReasonConsentMissing     = "consent_missing"
 	ReasonNeedsIdentityData  = "condition_needs_identity_data"
 	ReasonSubjectUnspecified = "subject_unspecified"
+	ReasonAssuranceTooLow    = "assurance_too_low"
 )
 
 var purposeRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
@@ -108,6 +119,34 @@ func (r RecognitionRule) WithTerms(t RecognitionTerms) RecognitionRule {
 func (r RecognitionRule) InForceAt(t time.Time) bool {
 	return !t.Before(r.ValidFrom) && (r.ValidUntil == nil || t.Before(*r.ValidUntil)) &&
 		(r.WithdrawnAt == nil || t.Before(*r.WithdrawnAt))
+}
+
+// VersionAt returns the version of the rule that applied at t, given its
+// earlier versions oldest first (as stored): the latest changed at or
+// before t, else the first (a rule declared after t with a valid_from
+// before it applies as first declared). A withdrawal belongs to the rule,
+// so the version returned carries the current version's.
+func (r RecognitionRule) VersionAt(earlier []RecognitionRule, t time.Time) RecognitionRule {
+	pick := r
+	for i := len(earlier) - 1; i >= 0 && pick.ChangedAt.After(t); i-- {
+		pick = earlier[i]
+	}
+	pick.WithdrawnAt, pick.WithdrawalReason = r.WithdrawnAt, r.WithdrawalReason
+	return pick
+}
+
+// PeriodAt returns the purposes and policies under which the CA was
+// recognised at t, from the current recognition or an earlier one.
+func (r CARecognition) PeriodAt(t time.Time) (purposes, policies []string, ok bool) {
+	if !t.Before(r.RecognisedAt) && (r.WithdrawnAt == nil || t.Before(*r.WithdrawnAt)) {
+		return r.Purposes, r.Policies, true
+	}
+	for _, p := range r.Earlier {
+		if !t.Before(p.RecognisedAt) && t.Before(p.WithdrawnAt) {
+			return p.Purposes, p.Policies, true
+		}
+	}
+	return nil, nil, false
 }
 
 // Overlaps reports whether two rules of one region about one type would both

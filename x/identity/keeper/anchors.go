@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"errors"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -35,8 +34,10 @@ func (k Keeper) CreateAnchor(ctx context.Context, msg *types.MsgCreateAnchor) (s
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	id := types.AnchorID(sdkCtx.ChainID(), nk.Scheme, pk.Bytes())
-	if has, err := k.Anchors.Has(ctx, id); err != nil || has {
-		return "", errors.Join(err, errorsmod.Wrapf(types.ErrDuplicateAnchor, "%s", id))
+	if has, err := k.Anchors.Has(ctx, id); err != nil {
+		return "", err
+	} else if has {
+		return "", errorsmod.Wrapf(types.ErrDuplicateAnchor, "%s", id)
 	}
 	if pk, err = k.checkNewKey(ctx, id, nk); err != nil {
 		return "", err

@@ -104,7 +104,7 @@ func TestInitGenesisRejects(t *testing.T) {
 		{"active keys disagree with the key records", func(gs *types.GenesisState) {
 			gs.Anchors[activeIndex(gs)].ActiveKeys = []string{"key-2"}
 		}, types.ErrInvalidGenesis, "active_keys"},
-		{"link counts disagree", func(gs *types.GenesisState) { gs.Anchors[activeIndex(gs)].ActiveLinks = 7 }, types.ErrInvalidGenesis, "counts"},
+		{"linked providers disagree", func(gs *types.GenesisState) { gs.Anchors[activeIndex(gs)].LinkedIdps = []string{"MO:not-a-provider"} }, types.ErrInvalidGenesis, "linked_idps"},
 		{"consent counts disagree", func(gs *types.GenesisState) { gs.Anchors[activeIndex(gs)].Consents = 0 }, types.ErrInvalidGenesis, "counts"},
 		{"link twice", func(gs *types.GenesisState) { gs.Links = append(gs.Links, gs.Links[0]) }, types.ErrDuplicateLink, ""},
 		{"link of a provider of another region", func(gs *types.GenesisState) { gs.Links[0].Region = "MO" }, types.ErrInvalidLink, ""},

@@ -168,8 +168,10 @@ func (k Keeper) checkNewKey(ctx context.Context, anchorID string, nk types.NewKe
 	if err != nil {
 		return nil, err
 	}
-	if has, err := k.Keys.Has(ctx, collections.Join(anchorID, nk.KeyId)); err != nil || has {
-		return nil, errors.Join(err, errorsmod.Wrapf(types.ErrDuplicateKey, "%s already has a key %s (key ids are never reused)", anchorID, nk.KeyId))
+	if has, err := k.Keys.Has(ctx, collections.Join(anchorID, nk.KeyId)); err != nil {
+		return nil, err
+	} else if has {
+		return nil, errorsmod.Wrapf(types.ErrDuplicateKey, "%s already has a key %s (key ids are never reused)", anchorID, nk.KeyId)
 	}
 	if owner, err := k.Keys.Indexes.PublicKey.MatchExact(ctx, PublicKeyRef(nk.Scheme, pk.Bytes())); err == nil {
 		return nil, errorsmod.Wrapf(types.ErrDuplicateKey, "the public key of %s is already %s#%s", nk.KeyId, owner.K1(), owner.K2())
@@ -198,9 +200,14 @@ func (k Keeper) addKey(ctx context.Context, a *types.Anchor, nk types.NewKey, pk
 	if err := k.storeKey(ctx, a.Id, nk, pk); err != nil {
 		return err
 	}
-	i, _ := slices.BinarySearch(a.ActiveKeys, nk.KeyId)
-	a.ActiveKeys = slices.Insert(a.ActiveKeys, i, nk.KeyId)
+	a.ActiveKeys = insertSorted(a.ActiveKeys, nk.KeyId)
 	return nil
+}
+
+// insertSorted inserts s into the sorted list, keeping it sorted.
+func insertSorted(list []string, s string) []string {
+	i, _ := slices.BinarySearch(list, s)
+	return slices.Insert(list, i, s)
 }
 
 // revokeKey revokes a key in force and takes it off the anchor's list; the

@@ -3,6 +3,9 @@ package keeper
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"time"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -49,15 +52,17 @@ func (k Keeper) LinkIdentity(ctx context.Context, msg *types.MsgLinkIdentity) er
 	} else if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return err
 	}
-	if has, err := k.ActiveLinks.Has(ctx, collections.Join(a.Id, idp.Id)); err != nil || has {
-		return errors.Join(err, errorsmod.Wrapf(types.ErrDuplicateLink, "%s already holds an active link by %s; remove it first", a.Id, idp.Id))
+	if has, err := k.ActiveLinks.Has(ctx, collections.Join(a.Id, idp.Id)); err != nil {
+		return err
+	} else if has {
+		return errorsmod.Wrapf(types.ErrDuplicateLink, "%s already holds an active link by %s; remove it first", a.Id, idp.Id)
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
-	if a.ActiveLinks >= params.MaxLinksPerAnchor {
-		return errorsmod.Wrapf(types.ErrLimit, "%s already has %d active links, the most an anchor holds", a.Id, a.ActiveLinks)
+	if len(a.LinkedIdps) >= int(params.MaxLinksPerAnchor) {
+		return errorsmod.Wrapf(types.ErrLimit, "%s already has %d active links, the most an anchor holds", a.Id, len(a.LinkedIdps))
 	}
 	holderKey, err := k.signingKey(ctx, a.Id, msg.HolderKeyId, types.KEY_PURPOSE_AUTHENTICATION)
 	if err != nil {
@@ -86,7 +91,7 @@ func (k Keeper) LinkIdentity(ctx context.Context, msg *types.MsgLinkIdentity) er
 		return err
 	}
 	a.Sequence++
-	a.ActiveLinks++
+	a.LinkedIdps = insertSorted(a.LinkedIdps, idp.Id)
 	a.UpdatedAt = now
 	return k.Anchors.Set(ctx, a.Id, a)
 }
@@ -187,7 +192,7 @@ func (k Keeper) removeLink(ctx context.Context, a *types.Anchor, link types.Link
 	if err := k.ActiveLinks.Remove(ctx, collections.Join(link.AnchorId, link.Idp)); err != nil {
 		return err
 	}
-	a.ActiveLinks--
+	a.LinkedIdps = slices.DeleteFunc(a.LinkedIdps, func(id string) bool { return id == link.Idp })
 	if err := emit(ctx, &types.EventLinkRemoved{AnchorId: link.AnchorId, Idp: link.Idp, Commitment: link.Commitment, RemovedBy: by, Reason: reason}); err != nil {
 		return err
 	}
@@ -195,4 +200,42 @@ func (k Keeper) removeLink(ctx context.Context, a *types.Anchor, link types.Link
 		return k.cancelRecovery(ctx, *recovery, "the link of "+link.Idp+" was removed")
 	}
 	return nil
+}
+
+// AssuranceAt returns the highest level of assurance among the anchor's
+// active region identity links valid at t, with that link; level 0 and a
+// reason when none is. It reads the anchor's linked_idps, then one
+// ActiveLinks and one Links key per provider, so a verifier can prove each
+// input. Like ConsentAt it answers from the current links: a link removed
+// since t is answered for by the state at an earlier height.
+func (k Keeper) AssuranceAt(ctx context.Context, anchorID string, t time.Time) (uint32, *types.Link, string, error) {
+	a, err := k.GetAnchor(ctx, anchorID)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	at := t.UTC().Format(time.RFC3339)
+	if a.DeactivatedAt != nil && !t.Before(*a.DeactivatedAt) {
+		return 0, nil, fmt.Sprintf("the anchor was deactivated at %s", a.DeactivatedAt.UTC().Format(time.RFC3339)), nil
+	}
+	var best *types.Link
+	for _, idp := range a.LinkedIdps {
+		commitment, err := k.ActiveLinks.Get(ctx, collections.Join(a.Id, idp))
+		if err != nil {
+			return 0, nil, "", fmt.Errorf("anchor %s lists a link by %s: %w", a.Id, idp, err)
+		}
+		link, err := k.Links.Get(ctx, commitment)
+		if err != nil {
+			return 0, nil, "", fmt.Errorf("active link %X of %s: %w", commitment, a.Id, err)
+		}
+		if t.Before(link.LinkedAt) || t.Before(link.ValidFrom) || !t.Before(link.ValidUntil) {
+			continue
+		}
+		if best == nil || link.LevelOfAssurance > best.LevelOfAssurance {
+			best = &link
+		}
+	}
+	if best == nil {
+		return 0, nil, fmt.Sprintf("%s holds no region identity link valid at %s", a.Id, at), nil
+	}
+	return best.LevelOfAssurance, best, fmt.Sprintf("link by %s at level %d", best.Idp, best.LevelOfAssurance), nil
 }

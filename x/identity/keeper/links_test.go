@@ -36,7 +36,7 @@ func TestLinkIdentity(t *testing.T) {
 	// Each approval consumed a sequence, and the anchor counts its links.
 	got := f.anchor(a)
 	require.Equal(t, uint64(2), got.Sequence)
-	require.Equal(t, uint32(2), got.ActiveLinks)
+	require.Equal(t, []string{"GD:idp", "HK:iamsmart"}, got.LinkedIdps)
 	byIdP, err := f.k.ActiveLinks.Get(f.ctx, joinPair(a, "HK:iamsmart"))
 	require.NoError(t, err)
 	require.Equal(t, hk, byIdP)
@@ -190,7 +190,7 @@ func TestRemoveLink(t *testing.T) {
 		require.Equal(t, types.LINK_STATUS_REMOVED, link.Status)
 		require.Equal(t, &at, link.RemovedAt)
 		require.Equal(t, "holder", link.RemovedBy)
-		require.Equal(t, uint32(0), f.anchor(a).ActiveLinks)
+		require.Empty(t, f.anchor(a).LinkedIdps)
 		has, err := f.k.ActiveLinks.Has(f.ctx, joinPair(a, "GD:idp"))
 		require.NoError(t, err)
 		require.False(t, has)
@@ -202,7 +202,7 @@ func TestRemoveLink(t *testing.T) {
 
 		// The provider may link the same person again, with a new approval.
 		f.link(h, a, "alice")
-		require.Equal(t, uint32(1), f.anchor(a).ActiveLinks)
+		require.Len(t, f.anchor(a).LinkedIdps, 1)
 	})
 
 	t.Run("by the provider", func(t *testing.T) {
@@ -216,7 +216,7 @@ func TestRemoveLink(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "GD:idp", link.RemovedBy)
 		require.Equal(t, "identity revoked", link.RemovalReason)
-		require.Equal(t, uint32(0), f.anchor(a).ActiveLinks)
+		require.Empty(t, f.anchor(a).LinkedIdps)
 		require.Len(t, events[*types.EventLinkRemoved](t, f.ctx), 1)
 	})
 
@@ -278,4 +278,59 @@ func TestRemoveLink(t *testing.T) {
 			f.requireRejected(tc.call(f, a, c), tc.want, tc.text)
 		})
 	}
+}
+
+// TestAssuranceAt: the highest level among the links valid at t decides;
+// a removed link, a link outside its validity and a deactivated anchor
+// give no level.
+func TestAssuranceAt(t *testing.T) {
+	h := newHolder(t, bcrypto.SchemeEd25519, "key-1")
+	f := newFixture(t)
+	a := f.create(h)
+
+	level, link, why, err := f.k.AssuranceAt(f.ctx, a, t0)
+	require.NoError(t, err)
+	require.Zero(t, level)
+	require.Nil(t, link)
+	require.Contains(t, why, "holds no region identity link valid at")
+
+	gd := f.link(h, a, "alice") // level 3, valid a year from t0
+	hkMsg := f.linkMsg(h, a, hkIdP, "HK:iamsmart", "HK", commitment(t, "HK", "alice"))
+	hkMsg.LevelOfAssurance = 4
+	hkUntil := t0.Add(30 * 24 * time.Hour)
+	hkMsg.ValidUntil = &hkUntil
+	_, err = f.ms.LinkIdentity(f.ctx, hkMsg)
+	require.NoError(t, err)
+
+	level, link, _, err = f.k.AssuranceAt(f.ctx, a, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, uint32(4), level)
+	require.Equal(t, "HK:iamsmart", link.Idp)
+	// After the HK link's validity only GD's level 3 remains.
+	level, link, _, err = f.k.AssuranceAt(f.ctx, a, hkUntil)
+	require.NoError(t, err)
+	require.Equal(t, uint32(3), level)
+	require.Equal(t, gd, link.Commitment)
+	// Before either link was made there was none.
+	level, _, _, err = f.k.AssuranceAt(f.ctx, a, t0.Add(-time.Second))
+	require.NoError(t, err)
+	require.Zero(t, level)
+
+	// A removed link no longer counts.
+	_, err = f.ms.UnlinkIdentity(f.ctx, &types.MsgUnlinkIdentity{Idp: hkIdP, Commitment: hkMsg.Commitment, Reason: "identity revoked"})
+	require.NoError(t, err)
+	level, _, _, err = f.k.AssuranceAt(f.ctx, a, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, uint32(3), level)
+
+	// A deactivated anchor has no level from its deactivation on.
+	f.advance(time.Hour)
+	f.apply(h, a, deactivateOp("moved abroad"))
+	level, _, why, err = f.k.AssuranceAt(f.ctx, a, f.ctx.BlockTime())
+	require.NoError(t, err)
+	require.Zero(t, level)
+	require.Contains(t, why, "deactivated")
+
+	_, _, _, err = f.k.AssuranceAt(f.ctx, "did:baynet:00000000000000000000000000000000", t0)
+	require.ErrorIs(t, err, types.ErrUnknownAnchor)
 }

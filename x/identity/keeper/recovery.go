@@ -63,8 +63,10 @@ func (k Keeper) InitiateRecovery(ctx context.Context, msg *types.MsgInitiateReco
 	if err := k.checkLinkedBy(ctx, a.Id, idp); err != nil {
 		return types.Recovery{}, err
 	}
-	if r, err := k.pendingRecovery(ctx, a.Id); err != nil || r != nil {
-		return types.Recovery{}, errors.Join(err, errorsmod.Wrapf(types.ErrRecoveryPending, "%s: started by %s", a.Id, idpOf(r)))
+	if r, err := k.pendingRecovery(ctx, a.Id); err != nil {
+		return types.Recovery{}, err
+	} else if r != nil {
+		return types.Recovery{}, errorsmod.Wrapf(types.ErrRecoveryPending, "%s: started by %s", a.Id, idpOf(r))
 	}
 	pk, err := k.checkNewKey(ctx, a.Id, msg.NewKey)
 	if err != nil {

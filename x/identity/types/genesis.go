@@ -78,7 +78,7 @@ func (gs GenesisState) Validate() error {
 		pubKeys[pkID] = true
 	}
 
-	activeLinks, idpLinks := map[string]uint32{}, map[string]bool{}
+	linkedIdps, idpLinks := map[string][]string{}, map[string]bool{}
 	commitments := map[string]bool{}
 	for _, l := range gs.Links {
 		if err := ValidateCommitment(l.Commitment); err != nil {
@@ -100,7 +100,7 @@ func (gs GenesisState) Validate() error {
 		}
 		switch {
 		case l.Status == LINK_STATUS_ACTIVE && l.RemovedAt == nil:
-			activeLinks[l.AnchorId]++
+			linkedIdps[l.AnchorId] = append(linkedIdps[l.AnchorId], l.Idp)
 			if idpLinks[l.AnchorId+"\x00"+l.Idp] {
 				return errorsmod.Wrapf(ErrDuplicateLink, "anchor %s has two active links by %s", l.AnchorId, l.Idp)
 			}
@@ -163,9 +163,13 @@ func (gs GenesisState) Validate() error {
 		if a.Status == ANCHOR_STATUS_ACTIVE && len(want) == 0 {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "active anchor %s has no key in force", id)
 		}
-		if a.ActiveLinks != activeLinks[id] || a.Consents != liveConsents[id] {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "anchor %s: counts links %d / consents %d, records say %d / %d",
-				id, a.ActiveLinks, a.Consents, activeLinks[id], liveConsents[id])
+		idps := linkedIdps[id]
+		slices.Sort(idps)
+		if !slices.Equal(idps, a.LinkedIdps) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "anchor %s: linked_idps %v, but the active links are by %v", id, a.LinkedIdps, idps)
+		}
+		if a.Consents != liveConsents[id] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "anchor %s: counts consents %d, records say %d", id, a.Consents, liveConsents[id])
 		}
 	}
 	return nil

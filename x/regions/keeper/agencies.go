@@ -116,8 +116,10 @@ func (k Keeper) RegisterAgency(ctx context.Context, msg *types.MsgRegisterAgency
 	if _, err := k.regionOfAuthority(ctx, msg.Authority, region); err != nil {
 		return err
 	}
-	if has, err := k.Agencies.Has(ctx, collections.Join(region, msg.AgencyId)); err != nil || has {
-		return errors.Join(err, errorsmod.Wrapf(types.ErrDuplicateAgency, "%s", msg.AgencyId))
+	if has, err := k.Agencies.Has(ctx, collections.Join(region, msg.AgencyId)); err != nil {
+		return err
+	} else if has {
+		return errorsmod.Wrapf(types.ErrDuplicateAgency, "%s", msg.AgencyId)
 	}
 	accBz, _ := k.addressCodec.StringToBytes(msg.Account)
 	if other, err := k.Agencies.Indexes.Account.MatchExact(ctx, accBz); err == nil {
@@ -266,8 +268,10 @@ func (k Keeper) AddAgencyKey(ctx context.Context, signer, id string, in types.Ag
 	if a.Status == types.AGENCY_STATUS_RETIRED {
 		return errorsmod.Wrapf(types.ErrAgencyStatus, "agency %s is retired", a.Id)
 	}
-	if has, err := k.AgencyKeys.Has(ctx, collections.Join(id, in.KeyId)); err != nil || has {
-		return errors.Join(err, errorsmod.Wrapf(types.ErrDuplicateKey, "%s/%s", id, in.KeyId))
+	if has, err := k.AgencyKeys.Has(ctx, collections.Join(id, in.KeyId)); err != nil {
+		return err
+	} else if has {
+		return errorsmod.Wrapf(types.ErrDuplicateKey, "%s/%s", id, in.KeyId)
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {

@@ -139,8 +139,10 @@ func (k Keeper) finish(ctx context.Context, p *types.Proposal) error {
 func (k Keeper) precheck(ctx context.Context, a types.ProposalAction) error {
 	switch {
 	case a.AddRegion != nil:
-		if has, err := k.Regions.Has(ctx, a.AddRegion.Code); err != nil || has {
-			return errors.Join(err, errorsmod.Wrapf(types.ErrDuplicateRegion, "%s", a.AddRegion.Code))
+		if has, err := k.Regions.Has(ctx, a.AddRegion.Code); err != nil {
+			return err
+		} else if has {
+			return errorsmod.Wrapf(types.ErrDuplicateRegion, "%s", a.AddRegion.Code)
 		}
 		return k.checkAddress("authority", a.AddRegion.Authority)
 	case a.RemoveRegion != "":
@@ -180,8 +182,10 @@ func (k Keeper) addRegion(ctx context.Context, r types.Region) error {
 	if err := k.checkAddress("authority", r.Authority); err != nil {
 		return err
 	}
-	if has, err := k.Regions.Has(ctx, r.Code); err != nil || has {
-		return errors.Join(err, errorsmod.Wrapf(types.ErrDuplicateRegion, "%s", r.Code))
+	if has, err := k.Regions.Has(ctx, r.Code); err != nil {
+		return err
+	} else if has {
+		return errorsmod.Wrapf(types.ErrDuplicateRegion, "%s", r.Code)
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {

@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"bytes"
 	"context"
+	errorsmod "cosmossdk.io/errors"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -257,6 +258,11 @@ func (f *fixture) requireRejected(call func(ctx sdk.Context) error, want error, 
 	gs, raw, accounts := f.export(), f.raw(), len(f.ak.accounts)
 	err := call(f.ctx)
 	require.ErrorIs(f.t, err, want)
+	// The error reaches the user with want's codespace and code, not as
+	// "undefined" (an errors.Join, for one, would hide them).
+	wantSpace, wantCode, _ := errorsmod.ABCIInfo(want, false)
+	space, code, _ := errorsmod.ABCIInfo(err, false)
+	require.Equal(f.t, [2]any{wantSpace, wantCode}, [2]any{space, code}, "ABCI codespace and code of %v", err)
 	if wantMsg != "" {
 		require.ErrorContains(f.t, err, wantMsg)
 	}

@@ -1,0 +1,96 @@
+package app_test
+
+import (
+	"crypto/sha256"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	bcrypto "github.com/baynet/baynet/crypto"
+	"github.com/baynet/baynet/testutil/apptest"
+	certskeeper "github.com/baynet/baynet/x/certs/keeper"
+	certstypes "github.com/baynet/baynet/x/certs/types"
+	identitytypes "github.com/baynet/baynet/x/identity/types"
+)
+
+// TestRecognitionAssuranceThroughIdentity: a rule asking a level of
+// assurance is answered by x/identity's links. A GD licence whose subject
+// GD:idp linked at level 3 is recognised in HK under a rule asking 3, not
+// under one asking 4, and no longer once the provider removes the link.
+func TestRecognitionAssuranceThroughIdentity(t *testing.T) {
+	chain, c := identityChain(t)
+	gd, hk := c.Authorities["GD"], c.Authorities["HK"]
+	schema := sha256.Sum256([]byte("GD:licence schema"))
+	res := chain.NextBlock(chain.SignTx(gd, nil, &certstypes.MsgRegisterCredentialType{
+		Authority: gd.String(), TypeId: "GD:licence", NameZh: "执照", NameEn: "Licence", SchemaDigest: schema[:],
+	}))
+	requireOK(t, res.TxResults[0])
+
+	// The holder's anchor, relayed by GD:agency, linked by GD:idp at level 3.
+	relayer, idp := c.Agencies["GD:agency"], c.Agencies["GD:idp"]
+	holder, err := bcrypto.GenerateKey(bcrypto.SchemeEd25519)
+	require.NoError(t, err)
+	pub := holder.Public().Bytes()
+	anchor := identitytypes.AnchorID(apptest.ChainID, "ed25519", pub)
+	purposes := []identitytypes.KeyPurpose{identitytypes.KEY_PURPOSE_AUTHENTICATION}
+	nk := identitytypes.NewKey{KeyId: "key-1", Scheme: "ed25519", PublicKey: pub, Purposes: purposes}
+	pop, err := holder.Sign(identitytypes.CreateSignBytes(nk.Possession(apptest.ChainID, anchor, 0, pub)))
+	require.NoError(t, err)
+	res = chain.NextBlock(chain.SignTx(relayer, nil, &identitytypes.MsgCreateAnchor{
+		Relayer: relayer.String(), Scheme: "ed25519", PublicKey: pub, KeyId: "key-1", Purposes: purposes, PopSignature: pop,
+	}))
+	requireOK(t, res.TxResults[0])
+	commitment, err := identitytypes.Commitment("GD", "CN-RIC", "44030119900101123X", make([]byte, 32))
+	require.NoError(t, err)
+	approval, err := holder.Sign(identitytypes.LinkSignBytes(&identitytypes.LinkApproval{
+		ChainId: apptest.ChainID, AnchorId: anchor, Idp: "GD:idp", Region: "GD", Commitment: commitment, Sequence: 0,
+	}))
+	require.NoError(t, err)
+	linkUntil := chain.Time.Add(365 * 24 * time.Hour)
+	res = chain.NextBlock(chain.SignTx(idp, nil, &identitytypes.MsgLinkIdentity{
+		Idp: idp.String(), AnchorId: anchor, Region: "GD", Commitment: commitment, LevelOfAssurance: 3, ValidUntil: &linkUntil,
+		HolderKeyId: "key-1", HolderSignature: approval,
+	}))
+	requireOK(t, res.TxResults[0])
+
+	items := signedItems(chain, c, "loa", 1)
+	items[0].Payload.Subject = anchor
+	items[0].Signature, err = c.Agencies["GD:agency"].Key.Sign(items[0].Payload.SignBytes())
+	require.NoError(t, err)
+	res = chain.NextBlock(issueTx(t, chain, c, items))
+	requireOK(t, res.TxResults[0])
+	id := items[0].Payload.ID()
+
+	terms := func(level uint32) certstypes.RecognitionTerms {
+		return certstypes.RecognitionTerms{Purposes: []string{"tendering"}, ValidFrom: chain.Time.Add(-time.Hour),
+			Conditions: certstypes.RecognitionConditions{MinLevelOfAssurance: level}}
+	}
+	res = chain.NextBlock(chain.SignTx(hk, nil, &certstypes.MsgDeclareRecognition{Authority: hk.String(), SourceType: "GD:licence", Terms: terms(4)}))
+	requireOK(t, res.TxResults[0])
+	rule := typedEvents[*certstypes.EventRecognitionDeclared](t, res.TxResults[0])[0].Rule.Id
+
+	q := certskeeper.NewQueryServerImpl(chain.App.CertsKeeper)
+	ask := func() *certstypes.QueryIsRecognisedResponse {
+		t.Helper()
+		r, err := q.IsRecognised(chain.Context(), &certstypes.QueryIsRecognisedRequest{Id: id, Region: "HK", Purpose: "tendering", Time: chain.Time})
+		require.NoError(t, err)
+		return r
+	}
+	r := ask()
+	require.False(t, r.Recognised)
+	require.Len(t, r.Reasons, 1)
+	require.Equal(t, certstypes.ReasonAssuranceTooLow, r.Reasons[0].Code)
+	require.Contains(t, r.Reasons[0].Detail, "level of assurance 4 is required, the subject has 3: link by GD:idp")
+
+	res = chain.NextBlock(chain.SignTx(hk, nil, &certstypes.MsgAmendRecognition{Authority: hk.String(), Id: rule, Terms: terms(3)}))
+	requireOK(t, res.TxResults[0])
+	require.Equal(t, &certstypes.QueryIsRecognisedResponse{Recognised: true, RuleId: rule}, ask())
+
+	res = chain.NextBlock(chain.SignTx(idp, nil, &identitytypes.MsgUnlinkIdentity{Idp: idp.String(), Commitment: commitment, Reason: "identity document revoked"}))
+	requireOK(t, res.TxResults[0])
+	r = ask()
+	require.False(t, r.Recognised)
+	require.Equal(t, certstypes.ReasonAssuranceTooLow, r.Reasons[0].Code)
+	require.Contains(t, r.Reasons[0].Detail, "holds no region identity link")
+}
