@@ -266,23 +266,30 @@ func (q queryServer) CA(ctx context.Context, req *types.QueryCARequest) (*types.
 	return &types.QueryCAResponse{Ca: ca}, nil
 }
 
-func (q queryServer) TrustList(ctx context.Context, req *types.QueryTrustListRequest) (*types.QueryTrustListResponse, error) {
+func (q queryServer) RegionCAs(ctx context.Context, req *types.QueryRegionCAsRequest) (*types.QueryRegionCAsResponse, error) {
 	if _, err := q.k.regions.GetRegion(ctx, req.Region); err != nil {
 		return nil, queryError(err)
 	}
-	cas, casPage, err := query.CollectionPaginate(ctx, q.k.CAsByRegion, req.CasPagination,
+	cas, page, err := query.CollectionPaginate(ctx, q.k.CAsByRegion, req.Pagination,
 		func(key CARefKey, _ collections.NoValue) (types.CA, error) { return q.k.GetCA(ctx, key.K2()) },
 		query.WithCollectionPaginationPairPrefix[string, []byte](req.Region))
 	if err != nil {
 		return nil, err
 	}
-	recs, recPage, err := query.CollectionPaginate(ctx, q.k.CARecognitions, req.RecognitionsPagination,
+	return &types.QueryRegionCAsResponse{Cas: cas, Pagination: page}, nil
+}
+
+func (q queryServer) CARecognitions(ctx context.Context, req *types.QueryCARecognitionsRequest) (*types.QueryCARecognitionsResponse, error) {
+	if _, err := q.k.regions.GetRegion(ctx, req.Region); err != nil {
+		return nil, queryError(err)
+	}
+	recs, page, err := query.CollectionPaginate(ctx, q.k.CARecognitions, req.Pagination,
 		func(_ CARefKey, rec types.CARecognition) (types.CARecognition, error) { return rec, nil },
 		query.WithCollectionPaginationPairPrefix[string, []byte](req.Region))
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryTrustListResponse{Cas: cas, CasPagination: casPage, Recognitions: recs, RecognitionsPagination: recPage}, nil
+	return &types.QueryCARecognitionsResponse{Recognitions: recs, Pagination: page}, nil
 }
 
 func (q queryServer) Revocations(ctx context.Context, req *types.QueryRevocationsRequest) (*types.QueryRevocationsResponse, error) {

@@ -143,9 +143,14 @@ func TestCARecognitionPeriods(t *testing.T) {
 	_, err = f.ms.RecogniseCA(f.ctx, recogniseMsg("GD", fp, "e-seal"))
 	require.NoError(t, err)
 
-	list, err := f.qs.TrustList(f.ctx, &types.QueryTrustListRequest{Region: "GD"})
+	own, err := f.qs.RegionCAs(f.ctx, &types.QueryRegionCAsRequest{Region: "GD"})
 	require.NoError(t, err)
-	require.Empty(t, list.Cas, "GD registered no CA of its own")
+	require.Empty(t, own.Cas, "GD registered no CA of its own")
+	hkCAs, err := f.qs.RegionCAs(f.ctx, &types.QueryRegionCAsRequest{Region: "HK"})
+	require.NoError(t, err)
+	require.Len(t, hkCAs.Cas, 2, "the root and the intermediate")
+	list, err := f.qs.CARecognitions(f.ctx, &types.QueryCARecognitionsRequest{Region: "GD"})
+	require.NoError(t, err)
 	require.Len(t, list.Recognitions, 1)
 	rec := list.Recognitions[0]
 	require.Equal(t, []string{"e-seal"}, rec.Purposes)
