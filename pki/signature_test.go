@@ -76,8 +76,8 @@ func TestSignatureHashes(t *testing.T) {
 	}
 }
 
-// TestSignatureHashNeedsItsKeyType: an ECDSA algorithm under an RSA key, or
-// a hash the verifier does not know, is unsupported rather than tried.
+// TestSignatureHashNeedsItsKeyType: an ECDSA algorithm under an RSA key is
+// unsupported rather than tried.
 func TestSignatureHashNeedsItsKeyType(t *testing.T) {
 	rsaChain := newChain(t, "rsa", "rsa", "rsa")
 	ecChain := newChain(t, "p384", "p384", "p384", func(_ string, tmpl *x509.Certificate) { tmpl.SignatureAlgorithm = x509.ECDSAWithSHA512 })
