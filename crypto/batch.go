@@ -152,7 +152,7 @@ func (b *BatchVerifier) verifyChunk(c int) {
 			b.keys[i] = k
 			if _, isEd := k.(*ed25519Key); !isEd {
 				err = ErrMalformedKey
-			} else {
+			} else if _, err = normalHash(SchemeEd25519, it.Hash, it.Policy); err == nil {
 				err = ed25519Precheck(it.Sig)
 			}
 		}
@@ -188,7 +188,7 @@ func (b *BatchVerifier) verifyItem(sc *scratch, i int) {
 		b.keys[i] = k
 	}
 	it := &b.items[i]
-	b.reasons[i] = safeVerify(k, sc, it.Msg, it.Sig, it.Policy, it.SM2UID)
+	b.reasons[i] = safeVerify(k, sc, it.Msg, it.Sig, it.Policy, it.SM2UID, it.Hash)
 }
 
 func (b *BatchVerifier) schemeOf(i int) Scheme {

@@ -73,6 +73,19 @@ var mutations = []mutation{
 		}
 		return nil
 	}},
+	{"other hash", func(_ *testing.T, _ *rand.Rand, ts, _ *testSigner, it *Item) {
+		it.Hash = otherHash(it.Hash.effective(ts.scheme))
+	}, func(s Scheme, pol Policy) error {
+		if namesHash(s) && pol == PolicyExternal {
+			return ErrInvalidSignature
+		}
+		return ErrUnsupportedHash
+	}},
+	{"own hash named", func(_ *testing.T, _ *rand.Rand, ts, _ *testSigner, it *Item) {
+		it.Hash = it.Hash.effective(ts.scheme)
+	}, wantNil},
+	{"unknown hash", func(_ *testing.T, _ *rand.Rand, _, _ *testSigner, it *Item) { it.Hash = 200 },
+		want(ErrUnsupportedHash)},
 	{"sm2 uid", func(_ *testing.T, _ *rand.Rand, _, _ *testSigner, it *Item) {
 		it.SM2UID = []byte("bob@baynet.example")
 	}, func(s Scheme, _ Policy) error {
@@ -104,6 +117,10 @@ func randomBatch(t *testing.T, rng *rand.Rand, schemes []Scheme, n int, pBad flo
 		}
 		pol := Policy(rng.IntN(2))
 		items[i] = Item{Key: ts.pub, Msg: msg, Sig: ts.sign(msg, uid), Policy: pol, SM2UID: uid}
+		if pol == PolicyExternal && namesHash(s) {
+			items[i].Hash = Hash(rng.IntN(int(HashSHA512) + 1))
+			items[i].Sig = ts.signHash(msg, items[i].Hash)
+		}
 		m := mutations[0]
 		if rng.Float64() < pBad {
 			m = mutations[1+rng.IntN(len(mutations)-1)]
@@ -131,6 +148,7 @@ func TestBatchMatchesSingle(t *testing.T) {
 		{"ed25519 many chunks", []Scheme{SchemeEd25519}, 400, 0.01},
 		{"ed25519 all bad", []Scheme{SchemeEd25519}, 70, 1},
 		{"ed25519 and secp256k1", []Scheme{SchemeEd25519, SchemeSecp256k1}, 150, 0.05},
+		{"certificate hashes", []Scheme{SchemeP256, SchemeP384, SchemeRSAPKCS1, SchemeRSAPSS}, 60, 0.5},
 	}
 	for _, procs := range []int{1, 2, 3, 8} {
 		prev := runtime.GOMAXPROCS(procs)
@@ -233,4 +251,15 @@ func TestBatchWorkersDoNotChangeVerdicts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// otherHash returns a hash other than h that an item can name.
+func otherHash(h Hash) Hash {
+	switch h {
+	case HashSHA256:
+		return HashSHA384
+	case HashSHA384:
+		return HashSHA512
+	}
+	return HashSHA256
 }

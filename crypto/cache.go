@@ -40,29 +40,38 @@ func NewCache(capacity int) *Cache {
 // signature. For any other policy or an SM2 user id use Item.CacheKey, since a
 // success under PolicyExternal is no success under PolicyTx.
 func CacheKey(scheme Scheme, pubKey, msg, sig []byte) [32]byte {
-	return cacheKey(scheme, pubKey, msg, sig, PolicyTx, nil)
+	return cacheKey(scheme, pubKey, msg, sig, PolicyTx, nil, HashScheme)
 }
 
 // CacheKey is the cache key of the item's verdict: SHA-256 over a
 // domain-separated, length-prefixed encoding of the scheme, the key's
-// canonical bytes, the message, the signature, the policy and, for SM2, the
-// user id. A nil key gives the zero key, which Add refuses.
+// canonical bytes, the message, the signature, the policy, for SM2 the user
+// id and, when the item names a hash other than its scheme's own, that hash.
+// A nil key gives the zero key, which Add refuses.
 func (it Item) CacheKey() [32]byte {
 	if it.Key == nil {
 		return [32]byte{}
 	}
+	s := it.Key.Scheme()
 	var uid []byte
-	if it.Key.Scheme() == SchemeSM2 && len(it.SM2UID) != 0 {
+	if s == SchemeSM2 && len(it.SM2UID) != 0 {
 		uid = it.SM2UID
 	}
 	pol := PolicyTx
 	if it.Policy == PolicyExternal {
 		pol = PolicyExternal
 	}
-	return cacheKey(it.Key.Scheme(), it.Key.Bytes(), it.Msg, it.Sig, pol, uid)
+	h, err := normalHash(s, it.Hash, pol)
+	if err != nil {
+		h = it.Hash // refused, so never a success; still its own key
+	}
+	return cacheKey(s, it.Key.Bytes(), it.Msg, it.Sig, pol, uid, h)
 }
 
-func cacheKey(scheme Scheme, pubKey, msg, sig []byte, pol Policy, uid []byte) [32]byte {
+// cacheKey encodes the hash only when it is not HashScheme, so items that
+// name no other hash keep the keys they had before hashes could be named; an
+// encoding with one more field can never equal one without it.
+func cacheKey(scheme Scheme, pubKey, msg, sig []byte, pol Policy, uid []byte, hash Hash) [32]byte {
 	h := sha256.New()
 	var n [8]byte
 	field := func(b []byte) {
@@ -77,6 +86,9 @@ func cacheKey(scheme Scheme, pubKey, msg, sig []byte, pol Policy, uid []byte) [3
 	field(sig)
 	field([]byte{byte(pol)})
 	field(uid)
+	if hash != HashScheme {
+		field([]byte{byte(hash)})
+	}
 	var out [32]byte
 	h.Sum(out[:0])
 	return out

@@ -1,7 +1,9 @@
 package crypto
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"sync"
 	"testing"
 )
@@ -97,6 +99,63 @@ func TestCacheKeySeparatesInputs(t *testing.T) {
 	empty := Item{Key: sm2k, Msg: []byte("ab"), Sig: []byte("c"), Policy: PolicyTx, SM2UID: []byte{}}
 	if empty.CacheKey() != variants["sm2 no uid"].CacheKey() {
 		t.Error("an empty SM2 uid, which means the default, has another key")
+	}
+}
+
+// TestCacheKeySeparatesHashes requires a distinct key for each hash an item
+// can name, so a success cached under one hash never answers for another,
+// and the same key when the named hash is the scheme's own.
+func TestCacheKeySeparatesHashes(t *testing.T) {
+	for _, s := range []Scheme{SchemeP256, SchemeP384, SchemeRSAPKCS1, SchemeRSAPSS} {
+		k := signers(t, s)[0].pub
+		item := func(h Hash, pol Policy) Item {
+			return Item{Key: k, Msg: []byte("tbs"), Sig: []byte("sig"), Policy: pol, Hash: h}
+		}
+		seen := map[[32]byte]string{}
+		for _, pol := range []Policy{PolicyExternal, PolicyTx} {
+			for _, h := range []Hash{HashScheme, HashSHA256, HashSHA384, HashSHA512, 200} {
+				if h == HashScheme.effective(s) {
+					continue // the same as HashScheme, checked below
+				}
+				name := fmt.Sprintf("%s/%s/%s", s, policyName(pol), h)
+				key := item(h, pol).CacheKey()
+				if prev, dup := seen[key]; dup {
+					t.Errorf("%s has the cache key of %s", name, prev)
+				}
+				seen[key] = name
+			}
+			own := HashScheme.effective(s)
+			if item(own, pol).CacheKey() != item(HashScheme, pol).CacheKey() {
+				t.Errorf("%s/%s: naming the scheme's own hash changes the key", s, policyName(pol))
+			}
+		}
+		if CacheKey(s, k.Bytes(), []byte("tbs"), []byte("sig")) != item(HashScheme.effective(s), PolicyTx).CacheKey() {
+			t.Errorf("%s: CacheKey differs from the PolicyTx item's key", s)
+		}
+	}
+}
+
+// TestCacheKeyLayout pins the encoding independently of the code under
+// test: an item that names no other hash keeps the seven-field key it had
+// before hashes could be named, and a named hash adds an eighth field.
+func TestCacheKeyLayout(t *testing.T) {
+	k := signers(t, SchemeP256)[0].pub
+	encode := func(fields ...[]byte) [32]byte {
+		var b []byte
+		for _, f := range fields {
+			b = binary.BigEndian.AppendUint64(b, uint64(len(f)))
+			b = append(b, f...)
+		}
+		return sha256.Sum256(b)
+	}
+	base := [][]byte{[]byte("baynet/crypto/verify-cache/v1"), []byte("p256"), k.Bytes(), []byte("m"), []byte("s"), {byte(PolicyExternal)}, nil}
+	it := Item{Key: k, Msg: []byte("m"), Sig: []byte("s"), Policy: PolicyExternal}
+	if it.CacheKey() != encode(base...) {
+		t.Error("the key of an item without a named hash changed")
+	}
+	it.Hash = HashSHA512
+	if it.CacheKey() != encode(append(base, []byte{byte(HashSHA512)})...) {
+		t.Error("a named hash is not encoded as an eighth field")
 	}
 }
 

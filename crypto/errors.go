@@ -14,6 +14,7 @@ var (
 	ErrKeyTooLarge          = errors.New("public key too large")
 	ErrUnsupportedKey       = errors.New("public key parameters not accepted")
 	ErrMalformedCertificate = errors.New("malformed certificate")
+	ErrUnsupportedHash      = errors.New("hash not accepted for this key and policy")
 	ErrMalformedSignature   = errors.New("malformed signature")
 	ErrHighS                = errors.New("signature s is not low")
 	ErrInvalidUID           = errors.New("sm2 user id too long")

@@ -58,28 +58,37 @@ func FuzzParsePublicKey(f *testing.F) {
 }
 
 // FuzzVerify requires verification never to panic, and the batch path, the
-// single path and PublicKey.Verify to agree on every input.
+// single path and PublicKey.Verify to agree on every input, named hashes
+// (valid, unknown or not allowed) included.
 func FuzzVerify(f *testing.F) {
 	for _, s := range allSchemes {
 		ts := signers(f, s)[0]
 		msg := []byte("fuzz seed")
 		sig := ts.sign(msg, nil)
-		f.Add(schemeIndex(s), ts.pub.Bytes(), msg, sig, uint8(0), []byte(nil))
-		f.Add(schemeIndex(s), ts.pub.Bytes(), msg, sig, uint8(1), []byte(nil))
-		f.Add(schemeIndex(s), ts.pub.Bytes(), msg, sig[:len(sig)-1], uint8(0), []byte(nil))
-		f.Add(schemeIndex(s), ts.pub.Bytes(), msg[1:], sig, uint8(1), []byte("uid"))
+		f.Add(schemeIndex(s), ts.pub.Bytes(), msg, sig, uint8(0), []byte(nil), uint8(0))
+		f.Add(schemeIndex(s), ts.pub.Bytes(), msg, sig, uint8(1), []byte(nil), uint8(0))
+		f.Add(schemeIndex(s), ts.pub.Bytes(), msg, sig[:len(sig)-1], uint8(0), []byte(nil), uint8(0))
+		f.Add(schemeIndex(s), ts.pub.Bytes(), msg[1:], sig, uint8(1), []byte("uid"), uint8(0))
+		if namesHash(s) {
+			for _, h := range []Hash{HashSHA256, HashSHA384, HashSHA512} {
+				hs := ts.signHash(msg, h)
+				f.Add(schemeIndex(s), ts.pub.Bytes(), msg, hs, uint8(0), []byte(nil), uint8(h))
+				f.Add(schemeIndex(s), ts.pub.Bytes(), msg, hs[:len(hs)-1], uint8(0), []byte(nil), uint8(h))
+				f.Add(schemeIndex(s), ts.pub.Bytes(), msg, hs, uint8(1), []byte(nil), uint8(h))
+			}
+		}
 	}
 	uid := []byte("alice@baynet.example")
 	sm2s := signers(f, SchemeSM2)[0]
-	f.Add(schemeIndex(SchemeSM2), sm2s.pub.Bytes(), []byte{}, sm2s.sign(nil, uid), uint8(1), uid)
-	f.Add(schemeIndex(SchemeSecp256k1), []byte{2}, []byte{}, []byte{0x30, 0}, uint8(9), []byte{})
+	f.Add(schemeIndex(SchemeSM2), sm2s.pub.Bytes(), []byte{}, sm2s.sign(nil, uid), uint8(1), uid, uint8(0))
+	f.Add(schemeIndex(SchemeSecp256k1), []byte{2}, []byte{}, []byte{0x30, 0}, uint8(9), []byte{}, uint8(7))
 
 	filler := signers(f, SchemeEd25519)[1]
 	fillMsg := []byte("filler")
 	fillSig := filler.sign(fillMsg, nil)
-	f.Fuzz(func(t *testing.T, sb uint8, keyBytes, msg, sig []byte, pol uint8, uid []byte) {
+	f.Fuzz(func(t *testing.T, sb uint8, keyBytes, msg, sig []byte, pol uint8, uid []byte, hb uint8) {
 		s := fuzzScheme(sb)
-		it := Item{Key: foreignKey{s, keyBytes}, Msg: msg, Sig: sig, Policy: Policy(pol), SM2UID: uid}
+		it := Item{Key: foreignKey{s, keyBytes}, Msg: msg, Sig: sig, Policy: Policy(pol), SM2UID: uid, Hash: Hash(hb)}
 		k, err := ParsePublicKey(s, keyBytes)
 		if err == nil {
 			it.Key = k
@@ -88,7 +97,7 @@ func FuzzVerify(f *testing.F) {
 		if err != nil && single != err.(*KeyError).Reason {
 			t.Fatalf("foreign key: %v, parse error %v", single, err)
 		}
-		if err == nil && Policy(pol) == PolicyExternal && len(uid) == 0 {
+		if err == nil && Policy(pol) == PolicyExternal && len(uid) == 0 && it.Hash == HashScheme {
 			if got := k.Verify(msg, sig); got != single {
 				t.Fatalf("PublicKey.Verify %v, Verify %v", got, single)
 			}

@@ -14,8 +14,8 @@ type PublicKey interface {
 	// P-384 and SM2 the compressed SEC1 point; RSA PKIX DER.
 	Bytes() []byte
 	// Verify checks sig over msg as Verify(Item{Key: k, Msg: msg, Sig: sig})
-	// does: PolicyExternal, the default SM2 user id, and the batch path's
-	// verdict.
+	// does: PolicyExternal, the scheme's hash, the default SM2 user id, and
+	// the batch path's verdict.
 	Verify(msg, sig []byte) error
 }
 
@@ -23,9 +23,11 @@ type PublicKey interface {
 // single and batch verification share.
 type key interface {
 	PublicKey
-	// verify runs steps 2 to 5 of the package checks. sc is scratch space
-	// owned by the caller for the duration of the call.
-	verify(sc *scratch, msg, sig []byte, pol Policy, uid []byte) error
+	// verify runs steps 3 to 6 of the package checks. sc is scratch space
+	// owned by the caller for the duration of the call; h is the hash the
+	// item was accepted under in step 2, never HashScheme for a scheme that
+	// has a hash an item can name.
+	verify(sc *scratch, msg, sig []byte, pol Policy, uid []byte, h Hash) error
 }
 
 // ParsePublicKey parses a public key of scheme s from the encodings people

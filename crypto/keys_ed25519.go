@@ -37,10 +37,10 @@ func (k *ed25519Key) Bytes() []byte { return append([]byte(nil), k.raw[:]...) }
 
 // Verify implements PublicKey.
 func (k *ed25519Key) Verify(msg, sig []byte) error {
-	return verifyOne(k, msg, sig, PolicyExternal, nil)
+	return verifyOne(k, msg, sig, PolicyExternal, nil, HashScheme)
 }
 
-func (k *ed25519Key) verify(_ *scratch, msg, sig []byte, _ Policy, _ []byte) error {
+func (k *ed25519Key) verify(_ *scratch, msg, sig []byte, _ Policy, _ []byte, _ Hash) error {
 	if err := ed25519Precheck(sig); err != nil {
 		return err
 	}

@@ -3,8 +3,6 @@ package crypto
 import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/sha256"
-	"crypto/sha512"
 )
 
 // nistKey is an ECDSA key on P-256 or P-384, verified by crypto/ecdsa.
@@ -63,12 +61,15 @@ func (k *nistKey) Scheme() Scheme { return k.scheme }
 func (k *nistKey) Bytes() []byte { return append([]byte(nil), k.compressed...) }
 
 // Verify implements PublicKey.
-func (k *nistKey) Verify(msg, sig []byte) error { return verifyOne(k, msg, sig, PolicyExternal, nil) }
+func (k *nistKey) Verify(msg, sig []byte) error {
+	return verifyOne(k, msg, sig, PolicyExternal, nil, HashScheme)
+}
 
 // verify decodes and range-checks the signature here so that the encodings
 // accepted are baynet's (fixed-width or strict DER), then hands crypto/ecdsa
-// the canonical DER.
-func (k *nistKey) verify(sc *scratch, msg, sig []byte, pol Policy, _ []byte) error {
+// the canonical DER and the digest under h, which crypto/ecdsa truncates to
+// the group order's length when it is longer.
+func (k *nistKey) verify(sc *scratch, msg, sig []byte, pol Policy, _ []byte, h Hash) error {
 	if len(sig) > k.scheme.maxSignatureLen() {
 		return ErrMalformedSignature
 	}
@@ -79,14 +80,7 @@ func (k *nistKey) verify(sc *scratch, msg, sig []byte, pol Policy, _ []byte) err
 	if pol != PolicyExternal && k.params.isHighS(rs) {
 		return ErrHighS
 	}
-	var digest []byte
-	if k.scheme == SchemeP384 {
-		h := sha512.Sum384(msg)
-		digest = append(sc.digest[:0], h[:]...)
-	} else {
-		h := sha256.Sum256(msg)
-		digest = append(sc.digest[:0], h[:]...)
-	}
+	digest := h.appendSum(sc.digest[:0], msg)
 	if !ecdsa.VerifyASN1(k.pub, digest, k.params.appendDER(sc.der[:0], rs)) {
 		return ErrInvalidSignature
 	}

@@ -1,9 +1,7 @@
 package crypto
 
 import (
-	"crypto"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"strconv"
 
@@ -20,7 +18,10 @@ const (
 	maxRSABits = 8192
 )
 
-var pssOptions = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256}
+// pssOptions fixes the salt length to the digest length of the hash given to
+// rsa.VerifyPSS, which MGF1 also uses: the parameters X.509 allows for each
+// hash, and for SchemeRSAPSS's own SHA-256 a salt of 32 bytes.
+var pssOptions = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}
 
 // rsaKey is an RSA key used under one of the two RSA schemes.
 type rsaKey struct {
@@ -70,19 +71,20 @@ func (k *rsaKey) Scheme() Scheme { return k.scheme }
 func (k *rsaKey) Bytes() []byte { return append([]byte(nil), k.pkix...) }
 
 // Verify implements PublicKey.
-func (k *rsaKey) Verify(msg, sig []byte) error { return verifyOne(k, msg, sig, PolicyExternal, nil) }
+func (k *rsaKey) Verify(msg, sig []byte) error {
+	return verifyOne(k, msg, sig, PolicyExternal, nil, HashScheme)
+}
 
-func (k *rsaKey) verify(sc *scratch, msg, sig []byte, _ Policy, _ []byte) error {
+func (k *rsaKey) verify(sc *scratch, msg, sig []byte, _ Policy, _ []byte, h Hash) error {
 	if len(sig) != k.pub.Size() {
 		return ErrMalformedSignature
 	}
-	h := sha256.Sum256(msg)
-	digest := append(sc.digest[:0], h[:]...)
+	digest := h.appendSum(sc.digest[:0], msg)
 	var err error
 	if k.scheme == SchemeRSAPSS {
-		err = rsa.VerifyPSS(k.pub, crypto.SHA256, digest, sig, pssOptions)
+		err = rsa.VerifyPSS(k.pub, h.std(), digest, sig, pssOptions)
 	} else {
-		err = rsa.VerifyPKCS1v15(k.pub, crypto.SHA256, digest, sig)
+		err = rsa.VerifyPKCS1v15(k.pub, h.std(), digest, sig)
 	}
 	if err != nil {
 		return ErrInvalidSignature

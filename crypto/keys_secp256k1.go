@@ -49,13 +49,13 @@ func (k *secp256k1Key) Bytes() []byte { return append([]byte(nil), k.compressed[
 
 // Verify implements PublicKey.
 func (k *secp256k1Key) Verify(msg, sig []byte) error {
-	return verifyOne(k, msg, sig, PolicyExternal, nil)
+	return verifyOne(k, msg, sig, PolicyExternal, nil, HashScheme)
 }
 
 // verify range-checks r and s itself rather than trust the library (the
 // SDK's two secp256k1 builds disagree there), refuses a high S under PolicyTx
 // and otherwise normalises it, because libsecp256k1 only verifies low S.
-func (k *secp256k1Key) verify(sc *scratch, msg, sig []byte, pol Policy, _ []byte) error {
+func (k *secp256k1Key) verify(sc *scratch, msg, sig []byte, pol Policy, _ []byte, _ Hash) error {
 	if len(sig) > maxECDSA256Sig {
 		return ErrMalformedSignature
 	}

@@ -56,12 +56,14 @@ func (k *sm2Key) Scheme() Scheme { return SchemeSM2 }
 func (k *sm2Key) Bytes() []byte { return append([]byte(nil), k.compressed[:]...) }
 
 // Verify implements PublicKey.
-func (k *sm2Key) Verify(msg, sig []byte) error { return verifyOne(k, msg, sig, PolicyExternal, nil) }
+func (k *sm2Key) Verify(msg, sig []byte) error {
+	return verifyOne(k, msg, sig, PolicyExternal, nil, HashScheme)
+}
 
 // verify computes e = SM3(Z_A || msg) and checks the signature with gmsm. SM2
 // signatures have no low-S form ((r, n-s) is not a signature), so the policy
 // does not apply. An empty uid means the default one, as in gmsm and OpenSSL.
-func (k *sm2Key) verify(sc *scratch, msg, sig []byte, _ Policy, uid []byte) error {
+func (k *sm2Key) verify(sc *scratch, msg, sig []byte, _ Policy, uid []byte, _ Hash) error {
 	if len(uid) > maxSM2UID {
 		return ErrInvalidUID
 	}

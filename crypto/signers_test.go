@@ -33,6 +33,9 @@ type testSigner struct {
 	// the default) in the scheme's usual encoding: DER for P-256, P-384 and
 	// SM2, r||s for secp256k1, and always with a low S.
 	sign func(msg, uid []byte) []byte
+	// signHash, for RSA, P-256 and P-384, signs msg as sign does but under
+	// hash h (HashScheme is the scheme's own).
+	signHash func(msg []byte, h Hash) []byte
 }
 
 var (
@@ -110,16 +113,8 @@ func newTestSigner(t testing.TB, s Scheme, idx int) *testSigner {
 		ts.addPoints(priv.X, priv.Y, nistParams(s).size)
 		ts.addPKIX(t, &priv.PublicKey)
 		n := priv.Curve.Params().N
-		ts.sign = func(msg, _ []byte) []byte {
-			var digest []byte
-			if s == SchemeP384 {
-				h := sha512.Sum384(msg)
-				digest = h[:]
-			} else {
-				h := sha256.Sum256(msg)
-				digest = h[:]
-			}
-			sig, err := ecdsa.SignASN1(rand.Reader, priv, digest)
+		ts.signHash = func(msg []byte, h Hash) []byte {
+			sig, err := ecdsa.SignASN1(rand.Reader, priv, stdDigest(h.effective(s), msg))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,6 +123,7 @@ func newTestSigner(t testing.TB, s Scheme, idx int) *testSigner {
 			}
 			return sig
 		}
+		ts.sign = func(msg, _ []byte) []byte { return ts.signHash(msg, HashScheme) }
 	case SchemeRSAPKCS1, SchemeRSAPSS:
 		keys, err := rsaKeys()
 		if err != nil {
@@ -136,19 +132,21 @@ func newTestSigner(t testing.TB, s Scheme, idx int) *testSigner {
 		priv := keys[idx]
 		ts.addPKIX(t, &priv.PublicKey)
 		ts.addDER(x509.MarshalPKCS1PublicKey(&priv.PublicKey), "RSA PUBLIC KEY", "pkcs1")
-		ts.sign = func(msg, _ []byte) []byte {
-			h := sha256.Sum256(msg)
+		ts.signHash = func(msg []byte, h Hash) []byte {
+			std := stdHash(h.effective(s))
+			digest := stdDigest(h.effective(s), msg)
 			var sig []byte
 			if s == SchemeRSAPSS {
-				sig, err = rsa.SignPSS(rand.Reader, priv, crypto.SHA256, h[:], &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+				sig, err = rsa.SignPSS(rand.Reader, priv, std, digest, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
 			} else {
-				sig, err = rsa.SignPKCS1v15(rand.Reader, priv, crypto.SHA256, h[:])
+				sig, err = rsa.SignPKCS1v15(rand.Reader, priv, std, digest)
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
 			return sig
 		}
+		ts.sign = func(msg, _ []byte) []byte { return ts.signHash(msg, HashScheme) }
 	case SchemeSM2:
 		priv, err := sm2.GenerateKey(rand.Reader)
 		if err != nil {
@@ -247,3 +245,37 @@ func isECDSA(s Scheme) bool {
 
 // nInt is the group order as a big.Int.
 func (p *ecParams) nInt() *big.Int { return new(big.Int).SetBytes(p.n) }
+
+// stdHash and stdDigest name and compute h with the standard library alone,
+// not with the code under test.
+func stdHash(h Hash) crypto.Hash {
+	switch h {
+	case HashSHA256:
+		return crypto.SHA256
+	case HashSHA384:
+		return crypto.SHA384
+	case HashSHA512:
+		return crypto.SHA512
+	}
+	panic("no standard hash for " + h.String())
+}
+
+func stdDigest(h Hash, msg []byte) []byte {
+	switch h {
+	case HashSHA256:
+		d := sha256.Sum256(msg)
+		return d[:]
+	case HashSHA384:
+		d := sha512.Sum384(msg)
+		return d[:]
+	case HashSHA512:
+		d := sha512.Sum512(msg)
+		return d[:]
+	}
+	panic("no standard hash for " + h.String())
+}
+
+// namesHash reports whether items of scheme s may name another hash.
+func namesHash(s Scheme) bool {
+	return s == SchemeP256 || s == SchemeP384 || s == SchemeRSAPKCS1 || s == SchemeRSAPSS
+}

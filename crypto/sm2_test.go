@@ -128,19 +128,8 @@ type sm2Vector struct {
 
 func loadSM2Vectors(t *testing.T) []sm2Vector {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "sm2", "vectors.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []sm2Vector
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) != 3 {
-			t.Fatalf("bad line %q", sc.Text())
-		}
+	for _, fields := range vectorLines(t, filepath.Join("testdata", "sm2", "vectors.txt"), 3) {
 		v := sm2Vector{uid: fields[0], sig: mustHex(t, fields[2])}
 		if fields[1] != "-" {
 			v.msg = mustHex(t, fields[1])
@@ -207,4 +196,29 @@ func TestSM2OpenSSL(t *testing.T) {
 	if ck.Scheme() != SchemeSM2 || string(ck.Bytes()) != string(pk.Bytes()) {
 		t.Fatalf("certificate key %s %x, want the fixture key", ck.Scheme(), ck.Bytes())
 	}
+}
+
+// vectorLines reads a fixture of one vector a line, each of n fields
+// separated by white space.
+func vectorLines(t *testing.T, path string, n int) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out [][]string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) != n {
+			t.Fatalf("%s: bad line %q", path, sc.Text())
+		}
+		out = append(out, fields)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

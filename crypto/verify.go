@@ -25,6 +25,11 @@ type Item struct {
 	// SM2UID is the signer's SM2 user id; nil or empty means the default
 	// "1234567812345678". Other schemes ignore it.
 	SM2UID []byte
+	// Hash is the digest the signer used when it is not the scheme's own;
+	// HashScheme (the zero value) means the scheme's. Only PolicyExternal
+	// items with an RSA, P-256 or P-384 key may name another, as X.509
+	// certificate signatures do (see Hash).
+	Hash Hash
 }
 
 // Verify checks one item and returns nil if it is valid, or its reason: one of
@@ -35,23 +40,28 @@ func Verify(it Item) error {
 	if err != nil {
 		return err
 	}
-	return verifyOne(k, it.Msg, it.Sig, it.Policy, it.SM2UID)
+	return verifyOne(k, it.Msg, it.Sig, it.Policy, it.SM2UID, it.Hash)
 }
 
-func verifyOne(k key, msg, sig []byte, pol Policy, uid []byte) error {
+func verifyOne(k key, msg, sig []byte, pol Policy, uid []byte, h Hash) error {
 	sc := scratchPool.Get().(*scratch)
-	err := safeVerify(k, sc, msg, sig, pol, uid)
+	err := safeVerify(k, sc, msg, sig, pol, uid, h)
 	scratchPool.Put(sc)
 	return err
 }
 
-// safeVerify turns a panic in an underlying library into a refused item: a
-// crafted signature must not be able to crash every validator.
-func safeVerify(k key, sc *scratch, msg, sig []byte, pol Policy, uid []byte) (err error) {
+// safeVerify runs steps 2 to 6 of the package checks. It turns a panic in an
+// underlying library into a refused item: a crafted signature must not be
+// able to crash every validator.
+func safeVerify(k key, sc *scratch, msg, sig []byte, pol Policy, uid []byte, h Hash) (err error) {
 	defer func() {
 		if recover() != nil {
 			err = ErrVerifierFault
 		}
 	}()
-	return k.verify(sc, msg, sig, pol, uid)
+	s := k.Scheme()
+	if h, err = normalHash(s, h, pol); err != nil {
+		return err
+	}
+	return k.verify(sc, msg, sig, pol, uid, h.effective(s))
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/crypto/secp256k1"
@@ -150,12 +151,97 @@ func policyName(p Policy) string {
 func TestWycheproof(t *testing.T) {
 	for _, suite := range wycheproofSuites {
 		t.Run(suite.file+"/"+policyName(suite.policy), func(t *testing.T) {
-			runWycheproofSuite(t, suite)
+			runWycheproofSuite(t, suite, HashScheme)
 		})
 	}
 }
 
-func runWycheproofSuite(t *testing.T, suite wycheproofSuite) {
+// hashSuites returns the suites of schemes whose items may name a hash, under
+// PolicyExternal (RSA verdicts do not depend on the policy, so their suites
+// carry over unchanged).
+func hashSuites() []wycheproofSuite {
+	var out []wycheproofSuite
+	for _, suite := range wycheproofSuites {
+		if namesHash(suite.scheme) && (suite.policy == PolicyExternal || isRSA(suite.scheme)) {
+			suite.policy = PolicyExternal
+			out = append(out, suite)
+		}
+	}
+	return out
+}
+
+// TestWycheproofNamedHash re-runs the RSA, P-256 and P-384 vectors with a
+// hash named on every item. Naming the file's own hash must give exactly the
+// verdicts and exceptions of TestWycheproof; naming any other must refuse
+// every vector, valid ones included, through both paths: a signature is never
+// accepted under a hash it was not made with.
+func TestWycheproofNamedHash(t *testing.T) {
+	suites := hashSuites()
+	if len(suites) != 4 {
+		t.Fatalf("%d suites of schemes that name hashes, want 4", len(suites))
+	}
+	for _, suite := range suites {
+		own := HashScheme.effective(suite.scheme)
+		for _, h := range []Hash{HashSHA256, HashSHA384, HashSHA512} {
+			t.Run(suite.file+"/"+h.String(), func(t *testing.T) {
+				if h == own {
+					runWycheproofSuite(t, suite, h)
+					return
+				}
+				items, tests := loadWycheproof(t, suite, h)
+				single := make([]error, len(items))
+				valid, listed := 0, 0
+				for i, it := range items {
+					single[i] = Verify(it)
+					tc := tests[i]
+					if tc.Result == "valid" {
+						valid++
+					}
+					want, ok := crossHashValid[suite.file][tc.TcID]
+					switch {
+					case ok && want == h:
+						listed++
+						if !strings.Contains(tc.Comment, "hashed with "+hashTitle[h]+" instead") {
+							t.Errorf("tcId %d (%s): listed as made with %s", tc.TcID, tc.Comment, hashTitle[h])
+						}
+						if single[i] != nil {
+							t.Errorf("tcId %d (%s): %v under %s", tc.TcID, tc.Comment, single[i], h)
+						}
+					case single[i] == nil:
+						t.Errorf("tcId %d (%s): valid under %s", tc.TcID, tc.Comment, h)
+					}
+				}
+				if valid == 0 {
+					t.Fatal("no valid vector to refuse")
+				}
+				for id, lh := range crossHashValid[suite.file] {
+					if lh == h && listed == 0 {
+						t.Errorf("tcId %d is listed as valid under %s but was not seen", id, h)
+					}
+				}
+				checkBatchAgrees(t, items, single)
+			})
+		}
+	}
+}
+
+// crossHashValid lists, by file and tcId, the vectors Wycheproof made by
+// hashing the message with another hash than the file's ("The message is
+// hashed with SHA-384 instead of SHA-256"): invalid under the file's hash,
+// and valid under the one listed, which TestWycheproofNamedHash requires.
+// Vectors whose DigestInfo only names another hash ("The algorithm encoded
+// in the padding is SHA-384 instead of SHA-256") stay invalid under every
+// hash.
+var crossHashValid = map[string]map[int]Hash{
+	"rsa_signature_2048_sha256_test.json": {221: HashSHA384, 223: HashSHA512},
+}
+
+var hashTitle = map[Hash]string{HashSHA256: "SHA-256", HashSHA384: "SHA-384", HashSHA512: "SHA-512"}
+
+// loadWycheproof reads a suite's file into items of its scheme and policy
+// that name hash h.
+func loadWycheproof(t *testing.T, suite wycheproofSuite, h Hash) ([]Item, []wycheproofTest) {
+	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", "wycheproof", suite.file))
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +254,6 @@ func runWycheproofSuite(t *testing.T, suite wycheproofSuite) {
 		items []Item
 		tests []wycheproofTest
 	)
-	seen := map[int]bool{}
 	for _, g := range file.TestGroups {
 		der := mustHex(t, g.PublicKeyDer)
 		var k PublicKey = foreignKey{suite.scheme, der}
@@ -180,10 +265,18 @@ func runWycheproofSuite(t *testing.T, suite wycheproofSuite) {
 			t.Fatalf("group key: %v", err)
 		}
 		for _, tc := range g.Tests {
-			items = append(items, Item{Key: k, Msg: mustHex(t, tc.Msg), Sig: mustHex(t, tc.Sig), Policy: suite.policy})
+			items = append(items, Item{Key: k, Msg: mustHex(t, tc.Msg), Sig: mustHex(t, tc.Sig), Policy: suite.policy, Hash: h})
 			tests = append(tests, tc)
-			seen[tc.TcID] = true
 		}
+	}
+	return items, tests
+}
+
+func runWycheproofSuite(t *testing.T, suite wycheproofSuite, h Hash) {
+	items, tests := loadWycheproof(t, suite, h)
+	seen := map[int]bool{}
+	for _, tc := range tests {
+		seen[tc.TcID] = true
 	}
 	for id := range suite.exceptions {
 		if !seen[id] {

@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"bytes"
 	"crypto/x509"
 	"errors"
 	"strings"
@@ -65,10 +66,20 @@ func TestCheckCARefuses(t *testing.T) {
 	noCertSign.KeyUsage = x509.KeyUsageDigitalSignature
 	expired := caTmpl("Expired root", -1)
 	expired.NotBefore, expired.NotAfter = now.AddDate(-10, 0, 0), now.AddDate(0, 0, -1)
-	sha384 := caTmpl("P-256 root signing with SHA-384", -1)
-	sha384.SignatureAlgorithm = x509.ECDSAWithSHA384
-	rsa384 := caTmpl("RSA root signing with SHA-384", -1)
-	rsa384.SignatureAlgorithm = x509.SHA384WithRSA
+	rsaRoot := mint(t, caTmpl("RSA root", -1), testKey(t, "rsa", 0), nil)
+	rsaSHA1 := caTmpl("RSA intermediate signed with SHA-1", -1)
+	rsaSHA1.SignatureAlgorithm = x509.SHA1WithRSA
+	ecSHA1 := caTmpl("P-256 intermediate signed with SHA-1", -1)
+	ecSHA1.SignatureAlgorithm = x509.ECDSAWithSHA1
+	// No Go library signs with MD5 any more: relabel a SHA-256 root, whose
+	// algorithm OIDs (signed and outer) differ from md5WithRSAEncryption's
+	// in the last byte only.
+	oidSHA256WithRSA := []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b}
+	oidMD5WithRSA := []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04}
+	md5Root := &authority{der: bytes.ReplaceAll(rsaRoot.der, oidSHA256WithRSA, oidMD5WithRSA)}
+	if bytes.Count(rsaRoot.der, oidSHA256WithRSA) != 2 {
+		t.Fatal("the RSA root does not name sha256WithRSAEncryption twice")
+	}
 	tampered := parsed(t, c.root)
 	tampered.Signature[len(tampered.Signature)-3] ^= 1
 	expiredRoot := mint(t, expired, testKey(t, "p256", 0), nil)
@@ -90,8 +101,9 @@ func TestCheckCARefuses(t *testing.T) {
 		{"intermediate under a leaf", parsed(t, mint(t, caTmpl("Under leaf", -1), testKey(t, "p256", 3), c.leaf)), leaf, []Code{CodeNotCA, CodeKeyUsage}},
 		{"parent path length 0", underPathLen0, inter, []Code{CodePathLen}},
 		{"tampered root signature", tampered, nil, []Code{CodeBadSignature}},
-		{"ECDSA P-256 with SHA-384", parsed(t, mint(t, sha384, testKey(t, "p256", 0), nil)), nil, []Code{CodeUnsupportedSignature}},
-		{"RSA with SHA-384", parsed(t, mint(t, rsa384, testKey(t, "rsa", 0), nil)), nil, []Code{CodeUnsupportedSignature}},
+		{"RSA intermediate signed with SHA-1", parsed(t, mint(t, rsaSHA1, testKey(t, "rsa", 1), rsaRoot)), parsed(t, rsaRoot), []Code{CodeUnsupportedSignature}},
+		{"P-256 intermediate signed with SHA-1", parsed(t, mint(t, ecSHA1, testKey(t, "p256", 1), c.root)), parsed(t, c.root), []Code{CodeUnsupportedSignature}},
+		{"root signed with MD5", parsed(t, md5Root), nil, []Code{CodeUnsupportedSignature}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

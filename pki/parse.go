@@ -72,6 +72,15 @@ type Certificate struct {
 	// SignatureAlgorithm is the OID of the algorithm the issuer signed with.
 	SignatureAlgorithm asn1.ObjectIdentifier
 	Signature          []byte
+	// UnverifiedSelfSignature, when not empty, says why CheckCA registers
+	// this self-issued certificate as a root without verifying its own
+	// signature. It is set only for a self-issued certificate signed with
+	// SHA-1 (sha1WithRSAEncryption, ecdsa-with-SHA1): the signature verifier
+	// accepts no SHA-1 signature, and a root's self-signature is not what
+	// makes it trusted — its registration by a region is, as browsers too
+	// ignore it. Every link of a chain (a certificate signed by its issuer)
+	// is still verified, and a SHA-1 one is still refused.
+	UnverifiedSelfSignature string
 	// UnknownCritical lists the critical extensions this package does not
 	// understand. ParseCertificate refuses such certificates; only paths
 	// that VerifyChain reports can hold one, with ReasonUnknownCritical.
@@ -194,6 +203,10 @@ func parse(data []byte, maxSize int) (c *Certificate, err error) {
 	}
 	if err := c.readKey(der); err != nil {
 		return nil, err
+	}
+	if c.SelfIssued() && (c.sigAlg == x509.SHA1WithRSA || c.sigAlg == x509.ECDSAWithSHA1) {
+		c.UnverifiedSelfSignature = "self-signature not verified: " + signatureName(c) +
+			" uses SHA-1, which no signature is accepted with; a root is trusted by its registration, not by its self-signature"
 	}
 	return c, nil
 }
