@@ -326,7 +326,7 @@ func (r ReasonExtKeyUsage) Error() string {
 
 // Error implements error.
 func (r ReasonRevoked) Error() string {
-	s := fmt.Sprintf("%v: serial %s revoked at %s", r.Cert, serialHex(r.Serial), stamp(r.At))
+	s := fmt.Sprintf("%v: serial %s revoked at %s", r.Cert, serialText(r.Serial), stamp(r.At))
 	if r.Reason != "" {
 		s += ": " + r.Reason
 	}
@@ -340,11 +340,13 @@ func (r ReasonPolicy) Error() string {
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-func serialHex(n *big.Int) string {
+// serialText writes a serial in decimal, as revocations are posted on
+// chain, and in hex, as certificate tools print it.
+func serialText(n *big.Int) string {
 	if n == nil {
 		return "<none>"
 	}
-	return fmt.Sprintf("%x", n)
+	return fmt.Sprintf("%d (0x%x)", n, n)
 }
 
 var keyUsageBits = []string{

@@ -38,7 +38,7 @@ func TestReasonMessages(t *testing.T) {
 		{ReasonKeyUsage{Cert: ref, Have: 0, Want: x509.KeyUsageCertSign}, []string{"(none)", "keyCertSign"}},
 		{ReasonPathLen{Cert: ref, MaxPathLen: 0, Below: 2}, []string{"constraint 0", "2 CA certificates"}},
 		{ReasonExtKeyUsage{Cert: ref, Have: []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 1}, {1, 9}}, Want: []asn1.ObjectIdentifier{OIDDocumentSigning}}, []string{"serverAuth, 1.9", "documentSigning"}},
-		{ReasonRevoked{Cert: ref, Serial: big.NewInt(0x1f2e), At: day, Reason: "keyCompromise"}, []string{"serial 1f2e", "2025-12-31", "keyCompromise"}},
+		{ReasonRevoked{Cert: ref, Serial: big.NewInt(0x1f2e), At: day, Reason: "keyCompromise"}, []string{"serial 7982 (0x1f2e)", "2025-12-31", "keyCompromise"}},
 		{ReasonRevoked{Cert: ref, At: day}, []string{"serial <none>"}},
 		{ReasonPolicy{Cert: ref, Have: nil, Want: []asn1.ObjectIdentifier{p}}, []string{"2.16.446.1"}},
 	}

@@ -13,6 +13,7 @@ import (
 	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -261,7 +262,8 @@ func TestRecognitionWalkthrough(t *testing.T) {
 	mustTx(t, home, "tx", "certs", "revoke-certificate", mo.sub, strconv.Itoa(moLeafSerial), revokedAt.Format(time.RFC3339), "key compromise", "--from", "mo-authority")
 	v := verify("tendering")
 	if v.Verified || !v.Trusted || !reflect.DeepEqual(v.Path, fullPath) || len(v.Reasons) != 1 || v.Reasons[0].Code != 16 ||
-		v.Reasons[0].Name != "revoked" || !strings.Contains(v.Reasons[0].Detail, "key compromise") {
+		v.Reasons[0].Name != "revoked" || !strings.Contains(v.Reasons[0].Detail, "key compromise") ||
+		!strings.Contains(v.Reasons[0].Detail, fmt.Sprintf("serial %d (0x%x)", moLeafSerial, moLeafSerial)) {
 		t.Fatalf("verify in GD for tendering after the revocation: %+v; want refused, revoked (key compromise)", v)
 	}
 	// The revocation counts from its time on: between the recognition and

@@ -107,7 +107,7 @@ func (k Keeper) RegisterCA(ctx context.Context, msg *types.MsgRegisterCA) (strin
 		Fingerprint: cert.ID.String(), Region: region.Code, Der: cert.Raw, Subject: cert.Subject.String(), Issuer: cert.Issuer.String(),
 		KeyAlgorithm: string(cert.KeyAlgorithm), KeyBits: uint32(cert.KeyBits), Serial: cert.SerialNumber.String(),
 		NotBefore: cert.NotBefore.UTC(), NotAfter: cert.NotAfter.UTC(), SubjectKeyId: cert.SubjectKeyID, AuthorityKeyId: cert.AuthorityKeyID,
-		Parent: msg.Parent, RegisteredAt: now,
+		Parent: msg.Parent, RegisteredAt: now, SelfSignatureNote: cert.UnverifiedSelfSignature,
 	}
 	for _, oid := range cert.Policies {
 		ca.Policies = append(ca.Policies, oid.String())

@@ -165,14 +165,27 @@ func TestRegisterCA(t *testing.T) {
 	}
 }
 
-// TestRegisterRealRoots: the public roots committed with pki register.
+// TestRegisterRealRoots: the public roots committed with pki register —
+// RSA with SHA-256/384/512, ECDSA P-384 signed with SHA-256, SM2 — and a
+// SHA-1 root registers with a note that its self-signature was not
+// verified.
 func TestRegisterRealRoots(t *testing.T) {
 	f := newFixture(t)
-	for _, file := range []string{"GDCA_TrustAUTH_R5_ROOT.pem", "Hongkong_Post_Root_CA_3.pem", "NRCAC_ROOTCA_SM2.pem"} {
-		data, err := os.ReadFile(filepath.Join("..", "..", "..", "pki", "testdata", "roots", file))
+	files, err := filepath.Glob(filepath.Join("..", "..", "..", "pki", "testdata", "roots", "*.pem"))
+	require.NoError(t, err)
+	require.Len(t, files, 7)
+	for _, file := range files {
+		data, err := os.ReadFile(file)
 		require.NoError(t, err)
-		_, err = f.ms.RegisterCA(f.ctx, registerCAMsg("GD", data, ""))
+		fp, err := f.ms.RegisterCA(f.ctx, registerCAMsg("GD", data, ""))
 		require.NoError(t, err, file)
+		ca, err := f.qs.CA(f.ctx, &types.QueryCARequest{Fingerprint: fp.Fingerprint})
+		require.NoError(t, err)
+		if filepath.Base(file) == "DigiCert_Global_Root_CA.pem" {
+			require.Contains(t, ca.Ca.SelfSignatureNote, "SHA-1", file)
+		} else {
+			require.Empty(t, ca.Ca.SelfSignatureNote, file)
+		}
 	}
 }
 
