@@ -31,6 +31,7 @@ func NewAnteHandler(ak authkeeper.AccountKeeper, rk regionskeeper.Keeper, signMo
 		ante.NewValidateSigCountDecorator(ak),
 		ante.NewSigGasConsumeDecorator(ak, ante.DefaultSigVerificationGasConsumer),
 		NewSigVerificationDecorator(sigCache, ak, signModes),
+		PayloadSigDecorator{cache: sigCache},
 		ante.NewIncrementSequenceDecorator(ak),
 	), nil
 }

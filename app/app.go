@@ -128,7 +128,14 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		app.AccountKeeper.AddressCodec(), app.RegionsKeeper, authority)
 	app.CertsKeeper = certskeeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(keys[certstypes.StoreKey]), app.RegionsKeeper,
 		app.AccountKeeper.AddressCodec(), authority)
+	// One verified-signature cache per node, for transaction signatures and
+	// the signatures inside attestations and holder operations (SigCache).
+	// Keepers are values: they take the cache before anything copies them.
+	app.SigCache = NewSigCache(app.AccountKeeper, enc.TxConfig.SignModeHandler(), enc.TxConfig.TxDecoder())
+	app.IdentityKeeper.SetSignatureCache(app.SigCache.Cache())
+	app.CertsKeeper.SetSignatureCache(app.SigCache.Cache())
 	app.CertsKeeper.SetIdentityKeeper(app.IdentityKeeper)
+	app.SigCache.AddPayloadSignatures(app.CertsKeeper, app.IdentityKeeper)
 
 	app.ModuleManager = module.NewManager(
 		auth.NewAppModule(enc.Codec, app.AccountKeeper, nil, nil),
@@ -165,7 +172,6 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	app.SetPreBlocker(app.PreBlocker)
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
-	app.SigCache = NewSigCache(app.AccountKeeper, enc.TxConfig.SignModeHandler(), enc.TxConfig.TxDecoder())
 	app.SetProcessProposal(app.SigCache.ProcessProposal)
 	anteHandler, err := NewAnteHandler(app.AccountKeeper, app.RegionsKeeper, enc.TxConfig.SignModeHandler(), app.SigCache)
 	if err != nil {

@@ -29,17 +29,8 @@ func TestRecognitionAssuranceThroughIdentity(t *testing.T) {
 
 	// The holder's anchor, relayed by GD:agency, linked by GD:idp at level 3.
 	relayer, idp := c.Agencies["GD:agency"], c.Agencies["GD:idp"]
-	holder, err := bcrypto.GenerateKey(bcrypto.SchemeEd25519)
-	require.NoError(t, err)
-	pub := holder.Public().Bytes()
-	anchor := identitytypes.AnchorID(apptest.ChainID, "ed25519", pub)
-	purposes := []identitytypes.KeyPurpose{identitytypes.KEY_PURPOSE_AUTHENTICATION}
-	nk := identitytypes.NewKey{KeyId: "key-1", Scheme: "ed25519", PublicKey: pub, Purposes: purposes}
-	pop, err := holder.Sign(identitytypes.CreateSignBytes(nk.Possession(apptest.ChainID, anchor, 0, pub)))
-	require.NoError(t, err)
-	res = chain.NextBlock(chain.SignTx(relayer, nil, &identitytypes.MsgCreateAnchor{
-		Relayer: relayer.String(), Scheme: "ed25519", PublicKey: pub, KeyId: "key-1", Purposes: purposes, PopSignature: pop,
-	}))
+	holder, anchor, create := anchorCreation(t, relayer, bcrypto.SchemeEd25519, identitytypes.KEY_PURPOSE_AUTHENTICATION)
+	res = chain.NextBlock(chain.SignTx(relayer, nil, create))
 	requireOK(t, res.TxResults[0])
 	commitment, err := identitytypes.Commitment("GD", "CN-RIC", "44030119900101123X", make([]byte, 32))
 	require.NoError(t, err)

@@ -33,6 +33,23 @@ func identityChain(t *testing.T) (*apptest.Chain, *apptest.Consortium) {
 	return chain, c
 }
 
+// anchorCreation draws a holder key of scheme and returns it, its anchor
+// id and the message relayer sends to create the anchor with it as "key-1"
+// for purposes.
+func anchorCreation(t *testing.T, relayer apptest.Account, scheme bcrypto.Scheme, purposes ...identitytypes.KeyPurpose) (bcrypto.PrivateKey, string, *identitytypes.MsgCreateAnchor) {
+	t.Helper()
+	holder, err := bcrypto.GenerateKey(scheme)
+	require.NoError(t, err)
+	pub := holder.Public().Bytes()
+	anchor := identitytypes.AnchorID(apptest.ChainID, string(scheme), pub)
+	nk := identitytypes.NewKey{KeyId: "key-1", Scheme: string(scheme), PublicKey: pub, Purposes: purposes}
+	pop, err := holder.Sign(identitytypes.CreateSignBytes(nk.Possession(apptest.ChainID, anchor, 0, pub)))
+	require.NoError(t, err)
+	return holder, anchor, &identitytypes.MsgCreateAnchor{
+		Relayer: relayer.String(), Scheme: string(scheme), PublicKey: pub, KeyId: "key-1", Purposes: purposes, PopSignature: pop,
+	}
+}
+
 // holderOp signs op for anchor at sequence with key (id keyID) and wraps it
 // for relayer.
 func holderOp(t *testing.T, relayer apptest.Account, key bcrypto.PrivateKey, keyID, anchor string, sequence uint64, op *identitytypes.HolderOperation) *identitytypes.MsgHolderOperation {
@@ -66,18 +83,9 @@ func identityEvents[T interface{ ProtoMessage() }](t *testing.T, res *abci.ExecT
 func TestIdentityThroughBlocks(t *testing.T) {
 	chain, c := identityChain(t)
 	relayer := c.Agencies["GD:agency"]
-	holder, err := bcrypto.GenerateKey(bcrypto.SchemeSM2)
-	require.NoError(t, err)
-	pub := holder.Public().Bytes()
-	anchor := identitytypes.AnchorID(apptest.ChainID, "sm2", pub)
 	purposes := []identitytypes.KeyPurpose{identitytypes.KEY_PURPOSE_AUTHENTICATION, identitytypes.KEY_PURPOSE_ASSERTION}
-	nk := identitytypes.NewKey{KeyId: "key-1", Scheme: "sm2", PublicKey: pub, Purposes: purposes}
-	pop, err := holder.Sign(identitytypes.CreateSignBytes(nk.Possession(apptest.ChainID, anchor, 0, pub)))
-	require.NoError(t, err)
-
-	res := chain.NextBlock(chain.SignTx(relayer, nil, &identitytypes.MsgCreateAnchor{
-		Relayer: relayer.String(), Scheme: "sm2", PublicKey: pub, KeyId: "key-1", Purposes: purposes, PopSignature: pop,
-	}))
+	holder, anchor, create := anchorCreation(t, relayer, bcrypto.SchemeSM2, purposes...)
+	res := chain.NextBlock(chain.SignTx(relayer, nil, create))
 	requireOK(t, res.TxResults[0])
 	require.Equal(t, []*identitytypes.EventAnchorCreated{{AnchorId: anchor, Relayer: "GD:agency"}},
 		identityEvents[*identitytypes.EventAnchorCreated](t, res.TxResults[0]))

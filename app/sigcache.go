@@ -44,8 +44,16 @@ const (
 // It handles the signatures baynet's accounts make: single secp256k1
 // signatures in SIGN_MODE_DIRECT, low-S as the SDK requires. Anything else
 // (a multisig authority) goes through the SDK's own verification unchanged.
+//
+// The signatures inside messages — attestations, holder operations — take
+// the same path: the modules that carry them (PayloadSignatures) say which
+// items their handlers will verify, the cache verifies them with the
+// block's or the transaction's batch, PayloadSigDecorator refuses in
+// CheckTx a transaction whose payload signature fails, and the handlers
+// take the successes from the cache (their keepers share it).
 type SigCache struct {
 	cache     *bcrypto.Cache
+	payloads  []PayloadSignatures
 	keys      *keyCache
 	ak        ante.AccountKeeper
 	signModes *txsigning.HandlerMap
@@ -62,6 +70,40 @@ type SigCache struct {
 // NewSigCache returns an empty cache.
 func NewSigCache(ak ante.AccountKeeper, signModes *txsigning.HandlerMap, decoder sdk.TxDecoder) *SigCache {
 	return &SigCache{cache: bcrypto.NewCache(sigCacheCapacity), keys: newKeyCache(keyCacheCapacity), ak: ak, signModes: signModes, decoder: decoder}
+}
+
+// PayloadSignatures is what a module whose messages carry signatures of
+// their own tells the cache: the items its handler will verify for msg,
+// built from the state at ctx, which it only reads. It leaves out what it
+// cannot build; what it returns must fail in the block if it fails here.
+type PayloadSignatures interface {
+	SignatureItems(ctx sdk.Context, msg sdk.Msg) []bcrypto.Item
+}
+
+// AddPayloadSignatures registers modules whose messages carry signatures.
+func (c *SigCache) AddPayloadSignatures(p ...PayloadSignatures) {
+	c.payloads = append(c.payloads, p...)
+}
+
+// Cache is the verified-signature cache, for keepers that verify payload
+// signatures in their handlers.
+func (c *SigCache) Cache() *bcrypto.Cache { return c.cache }
+
+// payloadItems returns the payload signature items of tx's messages, with
+// the index of the message each belongs to.
+func (c *SigCache) payloadItems(ctx sdk.Context, tx sdk.Tx) (items []bcrypto.Item, msgOf []int) {
+	if len(c.payloads) == 0 {
+		return nil, nil
+	}
+	for i, msg := range tx.GetMsgs() {
+		for _, p := range c.payloads {
+			for _, it := range p.SignatureItems(ctx, msg) {
+				items = append(items, it)
+				msgOf = append(msgOf, i)
+			}
+		}
+	}
+	return items, msgOf
 }
 
 // Stats returns how many signature checks the ante chain found cached and
@@ -190,9 +232,10 @@ func (c *SigCache) prepare(ctx sdk.Context, txs [][]byte) {
 		}
 		items, ok, err := c.signatureItems(ctx, tx)
 		if err != nil || !ok {
-			continue
+			items = nil
 		}
-		for _, it := range items {
+		payload, _ := c.payloadItems(ctx, tx)
+		for _, it := range append(items, payload...) {
 			k := it.CacheKey()
 			if c.cache.Contains(k) {
 				continue
@@ -314,4 +357,30 @@ func (kc *keyCache) parse(compressed []byte) (bcrypto.PublicKey, error) {
 	kc.keys[string(compressed)] = k
 	kc.mu.Unlock()
 	return k, nil
+}
+
+// PayloadSigDecorator verifies, in CheckTx, the signatures inside a
+// transaction's messages (see PayloadSignatures) as one batch through the
+// cache, and refuses the transaction if one fails: a forged attestation or
+// holder operation never reaches a block. In FinalizeBlock the handlers
+// verify, mostly from the cache.
+type PayloadSigDecorator struct{ cache *SigCache }
+
+// AnteHandle implements sdk.AnteDecorator.
+func (d PayloadSigDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
+	if simulate || !ctx.IsCheckTx() || ctx.IsReCheckTx() {
+		return next(ctx, tx, simulate)
+	}
+	items, msgOf := d.cache.payloadItems(ctx, tx)
+	if len(items) == 0 {
+		return next(ctx, tx, simulate)
+	}
+	if ok, verdicts, _ := d.cache.cache.VerifyAll(items); !ok {
+		for i, v := range verdicts {
+			if v != nil {
+				return ctx, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "message %d: a signature it carries does not verify: %v", msgOf[i], v)
+			}
+		}
+	}
+	return next(ctx, tx, simulate)
 }

@@ -129,3 +129,43 @@ func (c *Cache) Len() int {
 	defer c.mu.RUnlock()
 	return len(c.set)
 }
+
+// VerifyAll gives the verdicts on items that BatchVerifier.Verify would,
+// taking an item whose key the cache holds as verified and verifying the
+// others as one batch, whose successes it adds. An *ItemError's Index is the
+// item's position in items. cached counts the items answered by the cache.
+// A nil cache verifies every item.
+func (c *Cache) VerifyAll(items []Item) (ok bool, verdicts []error, cached int) {
+	bv := NewBatchVerifier()
+	var pos []int
+	var keys [][32]byte
+	for i, it := range items {
+		if c != nil {
+			k := it.CacheKey()
+			if c.Contains(k) {
+				cached++
+				continue
+			}
+			keys = append(keys, k)
+		}
+		bv.Add(it)
+		pos = append(pos, i)
+	}
+	ok, batchVerdicts := bv.Verify()
+	verdicts = make([]error, len(items))
+	for j, v := range batchVerdicts {
+		if v == nil {
+			if c != nil {
+				c.Add(keys[j])
+			}
+			continue
+		}
+		if ie, isItem := v.(*ItemError); isItem {
+			remapped := *ie
+			remapped.Index = pos[j]
+			v = &remapped
+		}
+		verdicts[pos[j]] = v
+	}
+	return ok, verdicts, cached
+}

@@ -3,7 +3,9 @@ package crypto
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 )
@@ -188,4 +190,57 @@ func TestCacheConcurrent(t *testing.T) {
 	if held != capacity {
 		t.Fatalf("%d keys held, want %d", held, capacity)
 	}
+}
+
+// TestVerifyAll: the verdicts are Verify's, with indexes into the caller's
+// items, whether the cache answers some, all or none of them; only
+// successes enter the cache; a nil cache verifies everything.
+func TestVerifyAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	items, wants, names := randomBatch(t, rng, []Scheme{SchemeEd25519, SchemeSecp256k1, SchemeP256, SchemeSM2}, 120, 0.3)
+	check := func(name string, ok bool, verdicts []error) {
+		t.Helper()
+		allOK := true
+		for i, v := range verdicts {
+			if (v == nil) != (wants[i] == nil) {
+				t.Fatalf("%s: item %d (%s): verdict %v, want %v", name, i, names[i], v, wants[i])
+			}
+			if v != nil {
+				allOK = false
+				var ie *ItemError
+				if !errors.As(v, &ie) || ie.Index != i {
+					t.Fatalf("%s: item %d: verdict %v does not name its index", name, i, v)
+				}
+			}
+		}
+		if ok != allOK {
+			t.Fatalf("%s: ok = %v, verdicts say %v", name, ok, allOK)
+		}
+	}
+	var nilCache *Cache
+	ok, verdicts, cached := nilCache.VerifyAll(items)
+	check("nil cache", ok, verdicts)
+	if cached != 0 {
+		t.Fatalf("a nil cache answered %d items", cached)
+	}
+
+	c := NewCache(1000)
+	ok, verdicts, cached = c.VerifyAll(items[:60])
+	check("first half", ok, verdicts)
+	good := 0
+	for _, w := range wants[:60] {
+		if w == nil {
+			good++
+		}
+	}
+	if cached != 0 || c.Len() != good {
+		t.Fatalf("first half: cached %d, cache holds %d, want 0 and %d", cached, c.Len(), good)
+	}
+	ok, verdicts, cached = c.VerifyAll(items)
+	check("all, half cached", ok, verdicts)
+	if cached != good {
+		t.Fatalf("all: %d answered from the cache, want %d", cached, good)
+	}
+	ok, verdicts, _ = c.VerifyAll(items)
+	check("all again", ok, verdicts)
 }

@@ -78,7 +78,7 @@ func (k Keeper) IssueAttestations(ctx context.Context, msg *types.MsgIssueAttest
 			itemErrs[i] = is.check(sdkCtx, i, &pending[i])
 		}
 		if itemErrs[i] == nil {
-			items = append(items, bcrypto.Item{Key: pending[i].key, Msg: pending[i].signBytes, Sig: msg.Items[i].Signature, Policy: bcrypto.PolicyExternal})
+			items = append(items, pending[i].signatureItem(msg.Items[i].Signature))
 			itemOf = append(itemOf, i)
 		}
 	}

@@ -134,6 +134,18 @@ func NewKeeper(cdc codec.Codec, storeService store.KVStoreService, regions types
 	return k
 }
 
+// SetSignatureCache makes the keeper take the signatures the node already
+// verified (in CheckTx or ProcessProposal, through SignatureItems) from
+// cache, and add those it verifies itself.
+func (k *Keeper) SetSignatureCache(c *bcrypto.Cache) {
+	k.verify = func(items []bcrypto.Item) []error {
+		if ok, verdicts, _ := c.VerifyAll(items); !ok {
+			return verdicts
+		}
+		return nil
+	}
+}
+
 // SetIdentityKeeper lets recognition rules check the holder's consent
 // through x/identity.
 func (k *Keeper) SetIdentityKeeper(ik types.IdentityKeeper) { k.identity = ik }

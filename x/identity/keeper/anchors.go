@@ -42,7 +42,7 @@ func (k Keeper) CreateAnchor(ctx context.Context, msg *types.MsgCreateAnchor) (s
 	if pk, err = k.checkNewKey(ctx, id, nk); err != nil {
 		return "", err
 	}
-	if err := verify(ctx, sigItem{"proof of possession", pk, types.CreateSignBytes(nk.Possession(sdkCtx.ChainID(), id, 0, pk.Bytes())), nk.PopSignature}); err != nil {
+	if err := k.verify(ctx, createPoP(sdkCtx.ChainID(), id, nk, pk)); err != nil {
 		return "", err
 	}
 
@@ -120,8 +120,8 @@ func (k Keeper) ApplyHolderOperation(ctx context.Context, msg *types.MsgHolderOp
 	if err != nil {
 		return nil, err
 	}
-	sigs := append([]sigItem{{"holder signature", signer, types.OperationSignBytes(msg.Payload), msg.Signature}}, plan.sigs...)
-	if err := verify(ctx, sigs...); err != nil {
+	sigs := append([]sigItem{holderSignature(msg, signer)}, plan.sigs...)
+	if err := k.verify(ctx, sigs...); err != nil {
 		return nil, err
 	}
 
@@ -174,8 +174,7 @@ func (k Keeper) planAddKey(ctx context.Context, a types.Anchor, op *types.Holder
 	if err != nil {
 		return opPlan{}, err
 	}
-	pop := sigItem{"proof of possession of " + nk.KeyId, pk, types.PossessionSignBytes(nk.Possession(op.ChainId, a.Id, op.Sequence, pk.Bytes())), nk.PopSignature}
-	return opPlan{sigs: []sigItem{pop}, apply: func(a *types.Anchor) error { return k.addKey(ctx, a, nk, pk) }}, nil
+	return opPlan{sigs: []sigItem{keyPoP(op, a.Id, nk, pk)}, apply: func(a *types.Anchor) error { return k.addKey(ctx, a, nk, pk) }}, nil
 }
 
 func (k Keeper) planRevokeKey(ctx context.Context, a types.Anchor, rk *types.RevokeKey) (opPlan, error) {
@@ -204,8 +203,7 @@ func (k Keeper) planRotateKey(ctx context.Context, a types.Anchor, op *types.Hol
 		return opPlan{}, err
 	}
 	nk := rk.NewKey
-	pop := sigItem{"proof of possession of " + nk.KeyId, pk, types.PossessionSignBytes(nk.Possession(op.ChainId, a.Id, op.Sequence, pk.Bytes())), nk.PopSignature}
-	return opPlan{sigs: []sigItem{pop}, apply: func(a *types.Anchor) error {
+	return opPlan{sigs: []sigItem{keyPoP(op, a.Id, nk, pk)}, apply: func(a *types.Anchor) error {
 		if err := k.revokeKey(ctx, a, rk.OldKeyId, "rotated to "+nk.KeyId); err != nil {
 			return err
 		}

@@ -63,6 +63,8 @@ type Keeper struct {
 	regions      types.RegionsKeeper
 	// authority may change the parameters: the consortium's authority.
 	authority string
+	// sigs, when set, holds the signatures this node already verified.
+	sigs *bcrypto.Cache
 
 	Schema      collections.Schema
 	Params      collections.Item[types.Params]
@@ -111,6 +113,11 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 	k.Schema = schema
 	return k
 }
+
+// SetSignatureCache makes the keeper take the signatures the node already
+// verified (in CheckTx or ProcessProposal, through SignatureItems) from
+// cache, and add those it verifies itself.
+func (k *Keeper) SetSignatureCache(c *bcrypto.Cache) { k.sigs = c }
 
 // Authority returns the account that may change the parameters.
 func (k Keeper) Authority() string { return k.authority }
@@ -267,33 +274,47 @@ type sigItem struct {
 	sig  []byte
 }
 
-// verify charges gas for and checks every holder signature of one message,
-// as one batch when there are several.
-func verify(ctx context.Context, items ...sigItem) error {
+// item is the verifier item of the signature.
+func (s sigItem) item() bcrypto.Item {
+	return bcrypto.Item{Key: s.key, Msg: s.msg, Sig: s.sig, Policy: bcrypto.PolicyExternal}
+}
+
+// createPoP is the proof of possession of an anchor's first key.
+func createPoP(chainID, anchorID string, nk types.NewKey, pk bcrypto.PublicKey) sigItem {
+	return sigItem{"proof of possession", pk, types.CreateSignBytes(nk.Possession(chainID, anchorID, 0, pk.Bytes())), nk.PopSignature}
+}
+
+// keyPoP is the proof of possession of a key an operation adds.
+func keyPoP(op *types.HolderOperation, anchorID string, nk types.NewKey, pk bcrypto.PublicKey) sigItem {
+	return sigItem{"proof of possession of " + nk.KeyId, pk, types.PossessionSignBytes(nk.Possession(op.ChainId, anchorID, op.Sequence, pk.Bytes())), nk.PopSignature}
+}
+
+// holderSignature is the holder's signature of a relayed operation.
+func holderSignature(msg *types.MsgHolderOperation, key bcrypto.PublicKey) sigItem {
+	return sigItem{"holder signature", key, types.OperationSignBytes(msg.Payload), msg.Signature}
+}
+
+// verify charges gas for and checks every holder signature of one message
+// as one batch, taking those the node already verified from the signature
+// cache (see SetSignatureCache). Gas does not depend on the cache.
+func (k Keeper) verify(ctx context.Context, items ...sigItem) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	for range items {
+	batch := make([]bcrypto.Item, len(items))
+	for i, it := range items {
 		sdkCtx.GasMeter().ConsumeGas(types.GasPerSignature, "identity: holder signature")
+		batch[i] = it.item()
 	}
-	if len(items) == 1 {
-		it := items[0]
-		if err := bcrypto.Verify(bcrypto.Item{Key: it.key, Msg: it.msg, Sig: it.sig, Policy: bcrypto.PolicyExternal}); err != nil {
-			return errorsmod.Wrapf(types.ErrInvalidSignature, "%s: %v", it.name, err)
-		}
+	ok, verdicts, _ := k.sigs.VerifyAll(batch)
+	if ok {
 		return nil
 	}
-	bv := bcrypto.NewBatchVerifier()
-	for _, it := range items {
-		bv.Add(bcrypto.Item{Key: it.key, Msg: it.msg, Sig: it.sig, Policy: bcrypto.PolicyExternal})
-	}
-	if ok, verdicts := bv.Verify(); !ok {
-		for i, v := range verdicts {
-			if v != nil {
-				var ie *bcrypto.ItemError
-				if errors.As(v, &ie) {
-					v = ie.Reason
-				}
-				return errorsmod.Wrapf(types.ErrInvalidSignature, "%s: %v", items[i].name, v)
+	for i, v := range verdicts {
+		if v != nil {
+			var ie *bcrypto.ItemError
+			if errors.As(v, &ie) {
+				v = ie.Reason
 			}
+			return errorsmod.Wrapf(types.ErrInvalidSignature, "%s: %v", items[i].name, v)
 		}
 	}
 	return nil

@@ -71,7 +71,7 @@ func (k Keeper) LinkIdentity(ctx context.Context, msg *types.MsgLinkIdentity) er
 	approval := &types.LinkApproval{
 		ChainId: sdkCtx.ChainID(), AnchorId: a.Id, Idp: idp.Id, Region: msg.Region, Commitment: msg.Commitment, Sequence: a.Sequence,
 	}
-	if err := verify(ctx, sigItem{"holder approval", holderKey, types.LinkSignBytes(approval), msg.HolderSignature}); err != nil {
+	if err := k.verify(ctx, sigItem{"holder approval", holderKey, types.LinkSignBytes(approval), msg.HolderSignature}); err != nil {
 		return err
 	}
 

@@ -73,7 +73,7 @@ func (k Keeper) InitiateRecovery(ctx context.Context, msg *types.MsgInitiateReco
 		return types.Recovery{}, err
 	}
 	pop := msg.NewKey.Possession(sdkCtx.ChainID(), a.Id, a.Sequence, pk.Bytes())
-	if err := verify(ctx, sigItem{"proof of possession of " + msg.NewKey.KeyId, pk, types.RecoverSignBytes(pop), msg.NewKey.PopSignature}); err != nil {
+	if err := k.verify(ctx, sigItem{"proof of possession of " + msg.NewKey.KeyId, pk, types.RecoverSignBytes(pop), msg.NewKey.PopSignature}); err != nil {
 		return types.Recovery{}, err
 	}
 	params, err := k.Params.Get(ctx)
