@@ -290,7 +290,7 @@ func powers(t *testing.T, updates []abci.ValidatorUpdate) map[string]int64 {
 	return m
 }
 
-func requireOK(t *testing.T, res *abci.ExecTxResult) {
+func requireOK(t testing.TB, res *abci.ExecTxResult) {
 	t.Helper()
 	require.Zero(t, res.Code, "tx failed: %s", res.Log)
 }

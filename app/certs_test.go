@@ -19,7 +19,7 @@ import (
 
 // certsChain is a consortium chain on which GD has registered GD:licence,
 // the type its agency GD:agency may issue.
-func certsChain(t *testing.T) (*apptest.Chain, *apptest.Consortium) {
+func certsChain(t testing.TB) (*apptest.Chain, *apptest.Consortium) {
 	t.Helper()
 	chain, c := startConsortium(t)
 	gd := c.Authorities["GD"]
@@ -55,7 +55,7 @@ func signedItems(chain *apptest.Chain, c *apptest.Consortium, prefix string, n i
 }
 
 // issueTx signs a bulk issuance with the gas the CLI would give it.
-func issueTx(t *testing.T, chain *apptest.Chain, c *apptest.Consortium, items []certstypes.SignedAttestation) []byte {
+func issueTx(t testing.TB, chain *apptest.Chain, c *apptest.Consortium, items []certstypes.SignedAttestation) []byte {
 	t.Helper()
 	agency := c.Agencies["GD:agency"]
 	msg := &certstypes.MsgIssueAttestations{Issuer: agency.String(), Items: items}
@@ -66,7 +66,7 @@ func issueTx(t *testing.T, chain *apptest.Chain, c *apptest.Consortium, items []
 	return tx
 }
 
-func typedEvents[T interface{ ProtoMessage() }](t *testing.T, res *abci.ExecTxResult) []T {
+func typedEvents[T interface{ ProtoMessage() }](t testing.TB, res *abci.ExecTxResult) []T {
 	t.Helper()
 	var out []T
 	for _, ev := range res.Events {

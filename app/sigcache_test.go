@@ -13,7 +13,7 @@ import (
 )
 
 // startConsortium starts a chain with the local networks' consortium.
-func startConsortium(t *testing.T) (*apptest.Chain, *apptest.Consortium) {
+func startConsortium(t testing.TB) (*apptest.Chain, *apptest.Consortium) {
 	t.Helper()
 	c := apptest.NewConsortium()
 	state, err := c.AppState()
