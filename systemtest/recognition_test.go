@@ -140,6 +140,25 @@ func TestRecognitionWalkthrough(t *testing.T) {
 		len(mutual.Pairs) != 1 || mutual.Pairs[0].AInB != hkRule.ID || mutual.Pairs[0].BInA != gdRule.ID {
 		t.Fatalf("mutual GD:business-licence HK:registered-engineer: %+v; want the pair (%s, %s)", mutual, hkRule.ID, gdRule.ID)
 	}
+	// The whitelist: GD business licence data may flow to HK (HK's rule sets
+	// data_flow), HK engineer data may not flow to GD.
+	type dataFlow struct {
+		Allowed    bool   `json:"allowed"`
+		FromRegion string `json:"from_region"`
+		Rules      []struct {
+			RuleID string `json:"rule_id"`
+		} `json:"rules"`
+	}
+	var toHK, toGD dataFlow
+	flowAt := time.Now().UTC().Format(time.RFC3339)
+	mustQuery(t, home, &toHK, "query", "certs", "data-flow", "GD:business-licence", "HK", flowAt)
+	if !toHK.Allowed || toHK.FromRegion != "GD" || len(toHK.Rules) != 1 || toHK.Rules[0].RuleID != hkRule.ID {
+		t.Fatalf("data-flow GD:business-licence HK: %+v; want allowed by rule %s", toHK, hkRule.ID)
+	}
+	mustQuery(t, home, &toGD, "query", "certs", "data-flow", "HK:registered-engineer", "GD", flowAt)
+	if toGD.Allowed || len(toGD.Rules) != 0 {
+		t.Fatalf("data-flow HK:registered-engineer GD: %+v; want not allowed", toGD)
+	}
 
 	// 2. A GD business licence, recognised in HK for the rule's purposes,
 	// then revoked.

@@ -242,6 +242,14 @@ func (q queryServer) Mutual(ctx context.Context, req *types.QueryMutualRequest) 
 	return &types.QueryMutualResponse{AInB: aInB, BInA: bInA, Pairs: pairs}, nil
 }
 
+func (q queryServer) DataFlow(ctx context.Context, req *types.QueryDataFlowRequest) (*types.QueryDataFlowResponse, error) {
+	res, err := q.k.DataFlow(ctx, req.CredentialType, req.ToRegion, req.Time)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return res, nil
+}
+
 func (q queryServer) IsRecognised(ctx context.Context, req *types.QueryIsRecognisedRequest) (*types.QueryIsRecognisedResponse, error) {
 	id, err := types.ParseID(req.Id)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
@@ -181,4 +183,42 @@ func TestCARecognitionPeriods(t *testing.T) {
 		_, err := f.ms.RecogniseCA(ctx, recogniseMsg("GD", fp, "e-seal"))
 		return err
 	}, types.ErrInvalidCARecognition, "the most its record keeps")
+}
+
+// TestDataFlow: the whitelist is the rules with data_flow in force at the
+// time, as they stood then, with whether consent is required.
+func TestDataFlow(t *testing.T) {
+	f := newFixture(t)
+	ask := func(at time.Time) *types.QueryDataFlowResponse {
+		t.Helper()
+		res, err := f.qs.DataFlow(f.ctx, &types.QueryDataFlowRequest{CredentialType: "GD:business-licence", ToRegion: "HK", Time: at})
+		require.NoError(t, err)
+		return res
+	}
+	require.Equal(t, &types.QueryDataFlowResponse{FromRegion: "GD"}, ask(t0), "no rule: nothing flows")
+
+	recognitionOnly := f.declare("HK", "GD:business-licence", terms("e-seal"))
+	require.False(t, ask(t0).Allowed, "a rule without data_flow recognises but whitelists nothing")
+
+	flow := terms("tendering")
+	flow.DataFlow = true
+	flow.Conditions.ConsentRequired = true
+	rule := f.declare("HK", "GD:business-licence", flow)
+	require.Equal(t, &types.QueryDataFlowResponse{Allowed: true, FromRegion: "GD", Rules: []types.DataFlowRule{
+		{RuleId: rule, Version: 1, Purposes: []string{"tendering"}, ConsentRequired: true},
+	}}, ask(t0))
+	require.NotEqual(t, recognitionOnly, rule)
+
+	// Amended off the whitelist: it still answered for the time before.
+	f.advance(time.Hour)
+	_, err := f.ms.AmendRecognition(f.ctx, amendMsg("HK", rule, terms("tendering")))
+	require.NoError(t, err)
+	require.False(t, ask(f.ctx.BlockTime()).Allowed)
+	require.True(t, ask(t0.Add(time.Minute)).Allowed)
+
+	_, err = f.qs.DataFlow(f.ctx, &types.QueryDataFlowRequest{CredentialType: "GD:business-licence", ToRegion: "XX", Time: t0})
+	require.Equal(t, codes.NotFound, status.Code(err))
+	_, err = f.qs.DataFlow(f.ctx, &types.QueryDataFlowRequest{CredentialType: "no-region", ToRegion: "HK", Time: t0})
+	require.Equal(t, codes.InvalidArgument, status.Code(err))
+	require.ErrorContains(t, err, "invalid credential type")
 }

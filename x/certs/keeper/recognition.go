@@ -358,6 +358,37 @@ func (k Keeper) IsRecognised(ctx context.Context, id []byte, region, purpose str
 	return &types.QueryIsRecognisedResponse{Recognised: true, RuleId: deciding}, nil
 }
 
+// DataFlow answers whether data of credentialType may flow from its region
+// to region to at t: the rules of to about the type that, as they stood at
+// t, were in force and set data_flow.
+func (k Keeper) DataFlow(ctx context.Context, credentialType, to string, t time.Time) (*types.QueryDataFlowResponse, error) {
+	from, _, err := regionstypes.SplitScopedID(credentialType)
+	if err != nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidCredentialType, err.Error())
+	}
+	if _, err := k.regions.GetRegion(ctx, to); err != nil {
+		return nil, err
+	}
+	rules, err := k.RulesAbout(ctx, to, credentialType)
+	if err != nil {
+		return nil, err
+	}
+	res := &types.QueryDataFlowResponse{FromRegion: from}
+	for _, current := range rules {
+		r, err := k.ruleAt(ctx, current, t)
+		if err != nil {
+			return nil, err
+		}
+		if r.DataFlow && r.InForceAt(t) {
+			res.Rules = append(res.Rules, types.DataFlowRule{
+				RuleId: r.Id, Version: r.Version, Purposes: r.Purposes, ConsentRequired: r.Conditions.ConsentRequired,
+			})
+		}
+	}
+	res.Allowed = len(res.Rules) > 0
+	return res, nil
+}
+
 // conditionFailures lists the conditions of rule r that attestation att
 // fails for purpose at t.
 func (k Keeper) conditionFailures(ctx context.Context, r types.RecognitionRule, att types.Attestation, purpose string, t time.Time) ([]types.RecognitionReason, error) {
