@@ -81,6 +81,10 @@ type Keeper struct {
 	ProposalSeq      collections.Sequence
 	PendingProposals collections.KeySet[collections.Pair[int64, uint64]]
 	DoubleSigns      collections.Map[collections.Pair[int64, []byte], types.DoubleSignRecord]
+	// Departures keeps the region of each key removed from Validators in
+	// the current block, for the power change EndBlock reports; it is empty
+	// between blocks.
+	Departures collections.Map[[]byte, string]
 }
 
 // NewKeeper declares the module's state. router executes the messages of
@@ -123,6 +127,7 @@ func NewKeeper(cdc codec.Codec, storeService store.KVStoreService, ak types.Acco
 		PendingProposals: collections.NewKeySet(sb, types.PendingProposalsKey, "pending_proposals", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		DoubleSigns: collections.NewMap(sb, types.DoubleSignsKey, "double_signs", collections.PairKeyCodec(collections.Int64Key, collections.BytesKey),
 			codec.CollValue[types.DoubleSignRecord](cdc)),
+		Departures: collections.NewMap(sb, types.DeparturesKey, "departures", collections.BytesKey, collections.StringValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -297,7 +297,11 @@ func TestRemoveRegionProposal(t *testing.T) {
 	require.Equal(t, []*types.EventProposalFinished{{ProposalId: id, Status: types.PROPOSAL_STATUS_EXECUTED}}, events[*types.EventProposalFinished](t, f.ctx))
 
 	tw := sortedKeys(valKey("TW", 0), valKey("TW", 1))
+	f.resetEvents()
 	require.Equal(t, []update{{tw[0], 0}, {tw[1], 0}}, simpleUpdates(t, f.updates()), "only the removed validators change")
+	require.Equal(t, []*types.EventValidatorPowerChanged{
+		{Region: "TW", ConsensusPubkey: tw[0], Power: 0}, {Region: "TW", ConsensusPubkey: tw[1], Power: 0},
+	}, events[*types.EventValidatorPowerChanged](t, f.ctx), "the removed region is named though it no longer exists")
 
 	// The former authority, operators and agencies lose their standing.
 	for _, addr := range []string{"authority/TW", "operator/TW/0", "agency/TW:moea"} {

@@ -101,6 +101,7 @@ func TestStoreLayout(t *testing.T) {
 		0x04: types.ValidatorsByPubKeyKey, 0x05: types.ValidatorsByConsAddrKey, 0x06: types.ValidatorsByOperatorKey,
 		0x07: types.LastPowersKey, 0x08: types.AgenciesKey, 0x09: types.AgenciesByAccountKey, 0x0a: types.AgencyKeysKey,
 		0x0b: types.ProposalsKey, 0x0c: types.ProposalSeqKey, 0x0d: types.PendingProposalsKey, 0x0e: types.DoubleSignsKey,
+		0x0f: types.DeparturesKey,
 	} {
 		require.Equal(t, []byte{prefix}, got)
 	}

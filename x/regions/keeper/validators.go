@@ -206,7 +206,7 @@ func (k Keeper) RotateValidatorKey(ctx context.Context, region string, oldKey, n
 	if err := k.checkNewcomer(ctx, uint64(v.Power), func(*setView) {}); err != nil {
 		return err
 	}
-	if err := k.Validators.Remove(ctx, collections.Join(region, oldKey)); err != nil {
+	if err := k.dropValidator(ctx, v); err != nil {
 		return err
 	}
 	v.ConsensusPubkey = newKey
@@ -249,7 +249,7 @@ func (k Keeper) RemoveValidator(ctx context.Context, region string, pubKey []byt
 }
 
 func (k Keeper) removeValidator(ctx context.Context, v types.Validator, reason string) error {
-	if err := k.Validators.Remove(ctx, collections.Join(v.Region, v.ConsensusPubkey)); err != nil {
+	if err := k.dropValidator(ctx, v); err != nil {
 		return err
 	}
 	if r, err := k.Regions.Get(ctx, v.Region); err == nil {
@@ -260,6 +260,15 @@ func (k Keeper) removeValidator(ctx context.Context, v types.Validator, reason s
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventValidatorRemoved{
 		Region: v.Region, ConsensusPubkey: v.ConsensusPubkey, Reason: reason,
 	})
+}
+
+// dropValidator takes v's key out of the registry and keeps its region in
+// Departures until EndBlock reports the key's removal.
+func (k Keeper) dropValidator(ctx context.Context, v types.Validator) error {
+	if err := k.Validators.Remove(ctx, collections.Join(v.Region, v.ConsensusPubkey)); err != nil {
+		return err
+	}
+	return k.Departures.Set(ctx, v.ConsensusPubkey, v.Region)
 }
 
 func (k Keeper) countValidators(ctx context.Context, region string) (int, error) {
@@ -301,6 +310,8 @@ func (k Keeper) assignPowers(ctx context.Context, r types.Region) error {
 
 // ValidatorUpdates compares the registry with what CometBFT was last told and
 // returns the difference, in key order so every node returns the same list.
+// A key that left reports power 0 in the region Departures kept for it; the
+// departures are cleared.
 func (k Keeper) ValidatorUpdates(ctx context.Context) ([]abci.ValidatorUpdate, error) {
 	current := map[string]types.Validator{}
 	var order [][]byte
@@ -328,10 +339,21 @@ func (k Keeper) ValidatorUpdates(ctx context.Context) ([]abci.ValidatorUpdate, e
 		if err := k.LastPowers.Remove(ctx, pk); err != nil {
 			return nil, err
 		}
-		updates = append(updates, abci.UpdateValidator(pk, 0, "ed25519"))
-		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventValidatorPowerChanged{ConsensusPubkey: pk, Power: 0}); err != nil {
+		// Keys leave through dropValidator; one that did not would still be
+		// reported, without a region.
+		region, err := k.Departures.Get(ctx, pk)
+		if err != nil && !errors.Is(err, collections.ErrNotFound) {
 			return nil, err
 		}
+		updates = append(updates, abci.UpdateValidator(pk, 0, "ed25519"))
+		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventValidatorPowerChanged{Region: region, ConsensusPubkey: pk, Power: 0}); err != nil {
+			return nil, err
+		}
+	}
+	// A key removed and added back in the same block, or added and removed
+	// before CometBFT heard of it, leaves a departure no update reports.
+	if err := k.Departures.Clear(ctx, nil); err != nil {
+		return nil, err
 	}
 	for _, pk := range order {
 		v := current[string(pk)]

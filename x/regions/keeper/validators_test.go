@@ -52,7 +52,7 @@ func TestRotateValidatorKey(t *testing.T) {
 
 	f.resetEvents()
 	require.Equal(t, []update{{old, 0}, {next, 100}}, simpleUpdates(t, f.updates()))
-	require.Equal(t, []*types.EventValidatorPowerChanged{{ConsensusPubkey: old, Power: 0}, {Region: "GD", ConsensusPubkey: next, Power: 100}},
+	require.Equal(t, []*types.EventValidatorPowerChanged{{Region: "GD", ConsensusPubkey: old, Power: 0}, {Region: "GD", ConsensusPubkey: next, Power: 100}},
 		events[*types.EventValidatorPowerChanged](t, f.ctx))
 
 	// Evidence against the old key no longer finds a validator.
@@ -71,7 +71,33 @@ func TestRemoveValidator(t *testing.T) {
 	_, err := f.k.GetValidator(f.ctx, gone)
 	require.ErrorIs(t, err, types.ErrUnknownValidator)
 	require.Equal(t, int64(100), f.powers()[string(stays)], "the region's share goes to the remaining validator")
+	// Until EndBlock the registry keeps the removed key's region: 0x0f |
+	// pubkey -> region.
+	departure := string(append([]byte{0x0f}, gone...))
+	require.Equal(t, []byte("GD"), f.raw()[departure])
+
+	f.resetEvents()
 	require.Equal(t, []update{{gone, 0}, {stays, 100}}, simpleUpdates(t, f.updates()))
+	require.Equal(t, []*types.EventValidatorPowerChanged{
+		{Region: "GD", ConsensusPubkey: gone, Power: 0},
+		{Region: "GD", ConsensusPubkey: stays, Power: 100},
+	}, events[*types.EventValidatorPowerChanged](t, f.ctx), "the removed validator's event names the region it left")
+	require.NotContains(t, f.raw(), departure, "EndBlock clears the departure")
+}
+
+// TestRemovedAndAddedBackInOneBlock: a key that leaves and comes back in
+// the same block changes nothing CometBFT sees, and leaves no departure.
+func TestRemovedAndAddedBackInOneBlock(t *testing.T) {
+	f := newFixture(t, genesisOf(regionSpec{"GD", 100, 2}, regionSpec{"HK", 100, 1}, regionSpec{"MO", 100, 1}, regionSpec{"JO", 100, 1}))
+	before := f.raw()
+	mustRun(f, f.ms.RemoveValidator, &types.MsgRemoveValidator{Authority: authority("GD"), Region: "GD", ConsensusPubkey: valKey("GD", 1)})
+	mustRun(f, f.ms.AddValidator, &types.MsgAddValidator{
+		Authority: authority("GD"), Region: "GD", ConsensusPubkey: valKey("GD", 1), Moniker: "GD-node-1", Operator: operator("GD", 1),
+	})
+	f.resetEvents()
+	require.Empty(t, f.updates())
+	require.Empty(t, events[*types.EventValidatorPowerChanged](t, f.ctx))
+	require.Equal(t, before, f.raw(), "the block leaves the store as it found it")
 }
 
 func TestValidatorChangesRejected(t *testing.T) {
@@ -177,7 +203,15 @@ func TestValidatorUpdates(t *testing.T) {
 	want := []update{{gone[0], 0}, {gone[1], 0}, {valKey("GD", 0), 100}, {hk[0], 50}, {hk[1], 50}, {consKey("mo-new"), 100}}
 	f.resetEvents()
 	require.Equal(t, want, simpleUpdates(t, f.updates()))
-	require.Len(t, events[*types.EventValidatorPowerChanged](t, f.ctx), len(want), "one event per update")
+	regionOf := map[string]string{string(valKey("GD", 1)): "GD", string(valKey("MO", 0)): "MO"}
+	require.Equal(t, []*types.EventValidatorPowerChanged{
+		{Region: regionOf[string(gone[0])], ConsensusPubkey: gone[0], Power: 0},
+		{Region: regionOf[string(gone[1])], ConsensusPubkey: gone[1], Power: 0},
+		{Region: "GD", ConsensusPubkey: valKey("GD", 0), Power: 100},
+		{Region: "HK", ConsensusPubkey: hk[0], Power: 50},
+		{Region: "HK", ConsensusPubkey: hk[1], Power: 50},
+		{Region: "MO", ConsensusPubkey: consKey("mo-new"), Power: 100},
+	}, events[*types.EventValidatorPowerChanged](t, f.ctx), "one event per update, in the same order")
 
 	f.resetEvents()
 	require.Empty(t, f.updates(), "a second call has nothing to report")
@@ -238,7 +272,10 @@ func TestRecordDoubleSign(t *testing.T) {
 			require.Equal(t, []*types.EventValidatorRemoved{{Region: tc.wantRecord.Region, ConsensusPubkey: tc.wantRemoved, Reason: "double sign"}}, removed)
 			_, err := f.k.GetValidator(f.ctx, tc.wantRemoved)
 			require.ErrorIs(t, err, types.ErrUnknownValidator)
+			f.resetEvents()
 			require.Contains(t, simpleUpdates(t, f.updates()), update{tc.wantRemoved, 0})
+			require.Contains(t, events[*types.EventValidatorPowerChanged](t, f.ctx),
+				&types.EventValidatorPowerChanged{Region: tc.wantRecord.Region, ConsensusPubkey: tc.wantRemoved, Power: 0})
 		})
 	}
 }

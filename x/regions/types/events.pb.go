@@ -429,6 +429,8 @@ func (m *EventValidatorRemoved) GetReason() string {
 // EventValidatorPowerChanged is emitted from EndBlock for every validator
 // update handed to CometBFT.
 type EventValidatorPowerChanged struct {
+	// region is the validator's; for a removed validator (power 0), the region
+	// it was removed from.
 	Region          string `protobuf:"bytes,1,opt,name=region,proto3" json:"region,omitempty"`
 	ConsensusPubkey []byte `protobuf:"bytes,2,opt,name=consensus_pubkey,json=consensusPubkey,proto3" json:"consensus_pubkey,omitempty"`
 	Power           int64  `protobuf:"varint,3,opt,name=power,proto3" json:"power,omitempty"`

@@ -42,4 +42,7 @@ var (
 	PendingProposalsKey = collections.NewPrefix(13)
 	// DoubleSignsKey: 0x0e | infraction height | consensus address -> DoubleSignRecord.
 	DoubleSignsKey = collections.NewPrefix(14)
+	// DeparturesKey: 0x0f | pubkey -> region, for a validator that left the
+	// registry in the current block; EndBlock reads and clears it.
+	DeparturesKey = collections.NewPrefix(15)
 )
