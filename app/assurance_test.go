@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	bcrypto "github.com/baynet/baynet/crypto"
-	"github.com/baynet/baynet/testutil/apptest"
 	certskeeper "github.com/baynet/baynet/x/certs/keeper"
 	certstypes "github.com/baynet/baynet/x/certs/types"
 	identitytypes "github.com/baynet/baynet/x/identity/types"
@@ -32,23 +31,13 @@ func TestRecognitionAssuranceThroughIdentity(t *testing.T) {
 	holder, anchor, create := anchorCreation(t, relayer, bcrypto.SchemeEd25519, identitytypes.KEY_PURPOSE_AUTHENTICATION)
 	res = chain.NextBlock(chain.SignTx(relayer, nil, create))
 	requireOK(t, res.TxResults[0])
-	commitment, err := identitytypes.Commitment("GD", "CN-RIC", "44030119900101123X", make([]byte, 32))
-	require.NoError(t, err)
-	approval, err := holder.Sign(identitytypes.LinkSignBytes(&identitytypes.LinkApproval{
-		ChainId: apptest.ChainID, AnchorId: anchor, Idp: "GD:idp", Region: "GD", Commitment: commitment, Sequence: 0,
-	}))
-	require.NoError(t, err)
-	linkUntil := chain.Time.Add(365 * 24 * time.Hour)
-	res = chain.NextBlock(chain.SignTx(idp, nil, &identitytypes.MsgLinkIdentity{
-		Idp: idp.String(), AnchorId: anchor, Region: "GD", Commitment: commitment, LevelOfAssurance: 3, ValidUntil: &linkUntil,
-		HolderKeyId: "key-1", HolderSignature: approval,
-	}))
-	requireOK(t, res.TxResults[0])
+	commitment := linkAnchor(t, chain, idp, holder, "key-1", anchor, 0, "44030119900101123X")
 
 	items := signedItems(chain, c, "loa", 1)
 	items[0].Payload.Subject = anchor
-	items[0].Signature, err = c.Agencies["GD:agency"].Key.Sign(items[0].Payload.SignBytes())
+	sig, err := c.Agencies["GD:agency"].Key.Sign(items[0].Payload.SignBytes())
 	require.NoError(t, err)
+	items[0].Signature = sig
 	res = chain.NextBlock(issueTx(t, chain, c, items))
 	requireOK(t, res.TxResults[0])
 	id := items[0].Payload.ID()

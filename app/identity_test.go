@@ -50,6 +50,26 @@ func anchorCreation(t *testing.T, relayer apptest.Account, scheme bcrypto.Scheme
 	}
 }
 
+// linkAnchor has idp (GD:idp) link anchor at level 3 to a GD resident
+// identifier with the approval of the holder's key keyID at sequence, in a
+// block, and returns the link's commitment.
+func linkAnchor(t *testing.T, chain *apptest.Chain, idp apptest.Account, holder bcrypto.PrivateKey, keyID, anchor string, sequence uint64, identifier string) []byte {
+	t.Helper()
+	commitment, err := identitytypes.Commitment("GD", "CN-RIC", identifier, make([]byte, identitytypes.SaltBytes))
+	require.NoError(t, err)
+	sig, err := holder.Sign(identitytypes.LinkSignBytes(&identitytypes.LinkApproval{
+		ChainId: apptest.ChainID, AnchorId: anchor, Idp: "GD:idp", Region: "GD", Commitment: commitment, Sequence: sequence,
+	}))
+	require.NoError(t, err)
+	until := chain.Time.Add(365 * 24 * time.Hour)
+	res := chain.NextBlock(chain.SignTx(idp, nil, &identitytypes.MsgLinkIdentity{
+		Idp: idp.String(), AnchorId: anchor, Region: "GD", Commitment: commitment, LevelOfAssurance: 3, ValidUntil: &until,
+		HolderKeyId: keyID, HolderSignature: sig,
+	}))
+	requireOK(t, res.TxResults[0])
+	return commitment
+}
+
 // holderOp signs op for anchor at sequence with key (id keyID) and wraps it
 // for relayer.
 func holderOp(t *testing.T, relayer apptest.Account, key bcrypto.PrivateKey, keyID, anchor string, sequence uint64, op *identitytypes.HolderOperation) *identitytypes.MsgHolderOperation {
@@ -142,20 +162,7 @@ func TestIdentityThroughBlocks(t *testing.T) {
 	require.Equal(t, before, after)
 
 	// The identity provider links the anchor with the holder's approval.
-	idp := c.Agencies["GD:idp"]
-	salt := make([]byte, 32)
-	commitment, err := identitytypes.Commitment("GD", "CN-RIC", "44030119900101123X", salt)
-	require.NoError(t, err)
-	sig, err := holder.Sign(identitytypes.LinkSignBytes(&identitytypes.LinkApproval{
-		ChainId: apptest.ChainID, AnchorId: anchor, Idp: "GD:idp", Region: "GD", Commitment: commitment, Sequence: 2,
-	}))
-	require.NoError(t, err)
-	linkUntil := chain.Time.Add(365 * 24 * time.Hour)
-	res = chain.NextBlock(chain.SignTx(idp, nil, &identitytypes.MsgLinkIdentity{
-		Idp: idp.String(), AnchorId: anchor, Region: "GD", Commitment: commitment, LevelOfAssurance: 3, ValidUntil: &linkUntil,
-		HolderKeyId: "key-1", HolderSignature: sig,
-	}))
-	requireOK(t, res.TxResults[0])
+	commitment := linkAnchor(t, chain, c.Agencies["GD:idp"], holder, "key-1", anchor, 2, "44030119900101123X")
 	q := identitykeeper.NewQueryServerImpl(k)
 	link, err := q.Link(chain.Context(), &identitytypes.QueryLinkRequest{Commitment: hex.EncodeToString(commitment)})
 	require.NoError(t, err)

@@ -195,24 +195,6 @@ func addKey(t *testing.T, chain *apptest.Chain, relayer apptest.Account, holder 
 	return key
 }
 
-// linkAnchor has idp (GD:idp) link anchor to a GD resident identifier with
-// the approval of the holder's key keyID at sequence, in a block.
-func linkAnchor(t *testing.T, chain *apptest.Chain, idp apptest.Account, holder bcrypto.PrivateKey, keyID, anchor string, sequence uint64, identifier string) {
-	t.Helper()
-	commitment, err := identitytypes.Commitment("GD", "CN-RIC", identifier, make([]byte, identitytypes.SaltBytes))
-	require.NoError(t, err)
-	sig, err := holder.Sign(identitytypes.LinkSignBytes(&identitytypes.LinkApproval{
-		ChainId: apptest.ChainID, AnchorId: anchor, Idp: "GD:idp", Region: "GD", Commitment: commitment, Sequence: sequence,
-	}))
-	require.NoError(t, err)
-	until := chain.Time.Add(365 * 24 * time.Hour)
-	res := chain.NextBlock(chain.SignTx(idp, nil, &identitytypes.MsgLinkIdentity{
-		Idp: idp.String(), AnchorId: anchor, Region: "GD", Commitment: commitment, LevelOfAssurance: 3, ValidUntil: &until,
-		HolderKeyId: keyID, HolderSignature: sig,
-	}))
-	requireOK(t, res.TxResults[0])
-}
-
 // recoveryKey draws a key of scheme and returns it with the NewKey a
 // recovery of anchor at sequence carries for it as keyID.
 func recoveryKey(t *testing.T, scheme bcrypto.Scheme, keyID, anchor string, sequence uint64) (bcrypto.PrivateKey, identitytypes.NewKey) {
