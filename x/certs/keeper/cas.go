@@ -83,6 +83,9 @@ func (k Keeper) RegisterCA(ctx context.Context, msg *types.MsgRegisterCA) (strin
 	} else if has {
 		return "", errorsmod.Wrapf(types.ErrDuplicateCA, "%s", cert.ID)
 	}
+	if err := checkRegionCap(ctx, collections.Map[CARefKey, collections.NoValue](k.CAsByRegion), region.Code, types.MaxCAsPerRegion, "registered CAs"); err != nil {
+		return "", err
+	}
 	var parent *pki.Certificate
 	if msg.Parent != "" {
 		fp, err := parseFingerprint(msg.Parent)
@@ -118,6 +121,23 @@ func (k Keeper) RegisterCA(ctx context.Context, msg *types.MsgRegisterCA) (strin
 	return ca.Fingerprint, sdkCtx.EventManager().EmitTypedEvent(&types.EventCARegistered{
 		Fingerprint: ca.Fingerprint, Region: ca.Region, Subject: ca.Subject, Parent: ca.Parent,
 	})
+}
+
+// checkRegionCap refuses a new entry under region when it already has
+// limit of them; it reads at most limit keys.
+func checkRegionCap[V any](ctx context.Context, m collections.Map[CARefKey, V], region string, limit int, what string) error {
+	n := 0
+	err := m.Walk(ctx, collections.NewPrefixedPairRange[string, []byte](region), func(CARefKey, V) (bool, error) {
+		n++
+		return n >= limit, nil
+	})
+	if err != nil {
+		return err
+	}
+	if n >= limit {
+		return errorsmod.Wrapf(types.ErrInvalidRequest, "%s already has %d %s, the most a region keeps", region, limit, what)
+	}
+	return nil
 }
 
 func (k Keeper) setCA(ctx context.Context, ca types.CA, fp []byte) error {
@@ -193,6 +213,10 @@ func (k Keeper) RecogniseCA(ctx context.Context, msg *types.MsgRecogniseCA) erro
 		})
 	case !errors.Is(err, collections.ErrNotFound):
 		return err
+	default:
+		if err := checkRegionCap(ctx, k.CARecognitions, region.Code, types.MaxCARecognitionsPerRegion, "recognised CAs"); err != nil {
+			return err
+		}
 	}
 	rec := types.CARecognition{
 		Region: region.Code, Ca: ca.Fingerprint, CaRegion: ca.Region, Purposes: msg.Purposes, Policies: msg.Policies,

@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -22,6 +23,8 @@ import (
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/collections"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -189,6 +192,24 @@ func TestRegisterRealRoots(t *testing.T) {
 	}
 }
 
+// TestRegisterCACap: a region registers at most MaxCAsPerRegion CAs.
+func TestRegisterCACap(t *testing.T) {
+	f := newFixture(t)
+	for i := range types.MaxCAsPerRegion - 1 {
+		fp := sha256Sum([]byte(fmt.Sprintf("CA %d", i)))
+		require.NoError(t, f.k.CAsByRegion.Set(f.ctx, collections.Join("HK", fp[:])))
+	}
+	c := newTestChain(t, "p256")
+	_, err := f.ms.RegisterCA(f.ctx, registerCAMsg("HK", c.root.der, ""))
+	require.NoError(t, err, "the 256th")
+	f.requireRejected(func(ctx sdk.Context) error {
+		_, err := f.ms.RegisterCA(ctx, registerCAMsg("HK", c.inter.der, c.root.fingerprint()))
+		return err
+	}, types.ErrInvalidRequest, "HK already has 256 registered CAs")
+	_, err = f.ms.RegisterCA(f.ctx, registerCAMsg("GD", newTestChain(t, "p256").root.der, ""))
+	require.NoError(t, err, "another region's list is its own")
+}
+
 func TestRegisterCARefused(t *testing.T) {
 	c := newTestChain(t, "p256")
 	expired := mint(t, caTemplate("Expired root", t0.Add(-time.Hour)), certKey(t, "p256"), nil)
@@ -265,6 +286,14 @@ func TestRecogniseCARefused(t *testing.T) {
 		}, recogniseMsg("GD", c.root.fingerprint(), "tendering"), types.ErrInvalidCARecognition, "withdraw it first"},
 		{"not an authority", nil, &types.MsgRecogniseCA{Authority: bech("agency/GD:amr"), Ca: c.root.fingerprint(), Purposes: []string{"tendering"}},
 			regionstypes.ErrNotRegionAuthority, ""},
+		{"trust list full", func(f *fixture) {
+			// Stand-ins for MaxCARecognitionsPerRegion earlier recognitions:
+			// the cap counts the region's records.
+			for i := range types.MaxCARecognitionsPerRegion {
+				fp := sha256Sum([]byte(fmt.Sprintf("CA %d", i)))
+				require.NoError(f.t, f.k.CARecognitions.Set(f.ctx, collections.Join("GD", fp[:]), types.CARecognition{Region: "GD"}))
+			}
+		}, recogniseMsg("GD", c.root.fingerprint(), "tendering"), types.ErrInvalidRequest, "GD already has 256 recognised CAs"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

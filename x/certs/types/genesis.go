@@ -92,11 +92,16 @@ func (gs GenesisState) validateCAs() error {
 		}
 		cas[ca.Fingerprint] = ca
 	}
+	perRegion := map[string]int{}
 	for _, ca := range gs.Cas {
 		if p, ok := cas[ca.Parent]; ca.Parent != "" && (!ok || p.Region != ca.Region) {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "CA %s: parent %s is not a CA of its region", ca.Fingerprint, ca.Parent)
 		}
+		if perRegion[ca.Region]++; perRegion[ca.Region] > MaxCAsPerRegion {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "%s registers more than %d CAs", ca.Region, MaxCAsPerRegion)
+		}
 	}
+	clear(perRegion)
 	recs := map[[2]string]bool{}
 	for _, r := range gs.CaRecognitions {
 		ca, ok := cas[r.Ca]
@@ -104,6 +109,9 @@ func (gs GenesisState) validateCAs() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "recognition of CA %s by %s does not match a foreign CA, or repeats", r.Ca, r.Region)
 		}
 		recs[[2]string{r.Region, r.Ca}] = true
+		if perRegion[r.Region]++; perRegion[r.Region] > MaxCARecognitionsPerRegion {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "%s recognises more than %d CAs", r.Region, MaxCARecognitionsPerRegion)
+		}
 		if err := r.validatePeriods(); err != nil {
 			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
 		}

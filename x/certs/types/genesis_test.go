@@ -93,6 +93,13 @@ func TestGenesisValidate(t *testing.T) {
 			}
 			gs.NextRuleId = types.MaxRulesPerType + 2
 		}, types.ErrInvalidGenesis},
+		{"too many CAs in a region", func(gs *types.GenesisState) {
+			for i := range types.MaxCAsPerRegion {
+				der := []byte(fmt.Sprintf("CA certificate %d", i))
+				fp := sha256.Sum256(der)
+				gs.Cas = append(gs.Cas, types.CA{Fingerprint: hex.EncodeToString(fp[:]), Region: "HK", Der: der})
+			}
+		}, types.ErrInvalidGenesis},
 		{"CA recognition period out of order", func(gs *types.GenesisState) {
 			at := gs.CaRecognitions[0].RecognisedAt
 			gs.CaRecognitions[0].Earlier = []types.CARecognitionPeriod{{Purposes: []string{"tendering"}, RecognisedAt: at.Add(-time.Hour), WithdrawnAt: at.Add(time.Hour)}}

@@ -26,6 +26,12 @@ const (
 	// MaxCARecognitionPeriods is the most earlier recognitions one region's
 	// record of a CA keeps; past it the CA is not recognised again.
 	MaxCARecognitionPeriods = 32
+	// MaxCAsPerRegion is the most CA certificates a region registers, and
+	// MaxCARecognitionsPerRegion the most other regions' CAs it recognises
+	// (withdrawn ones included): a region's trust list, which every chain
+	// verification in it reads, stays bounded.
+	MaxCAsPerRegion            = 256
+	MaxCARecognitionsPerRegion = 256
 )
 
 // Reason codes of an IsRecognised answer.
