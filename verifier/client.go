@@ -147,25 +147,34 @@ func (c *Client) Prove(ctx context.Context, store string, key []byte, height int
 // client (and compared with the witnesses), waiting up to the configured
 // bound for the chain to produce it.
 func (c *Client) VerifiedBlock(ctx context.Context, height int64) (*types.LightBlock, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.headerWait)
-	defer cancel()
-	for {
-		latest, err := c.LatestHeight(ctx)
-		if err == nil && latest >= height {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return nil, &HeaderError{Height: height, Err: wrap(ErrBadHeader,
-				fmt.Errorf("not produced within %s (latest %d): %w", c.headerWait, latest, errors.Join(err, ctx.Err())))}
-		case <-time.After(200 * time.Millisecond):
-		}
+	if err := c.waitPast(ctx, height); err != nil {
+		return nil, err
 	}
 	lb, err := c.light.VerifyLightBlockAtHeight(ctx, height, time.Now())
 	if err != nil {
 		return nil, &HeaderError{Height: height, Err: wrap(ErrBadHeader, err)}
 	}
 	return lb, nil
+}
+
+// waitPast waits until the primary has a block above height. Asking for the
+// primary's newest block would race the witnesses: one a few milliseconds
+// behind makes the light client wait 2*drift+lag (30 s) before comparing.
+func (c *Client) waitPast(ctx context.Context, height int64) error {
+	wctx, cancel := context.WithTimeout(ctx, c.headerWait)
+	defer cancel()
+	for {
+		latest, err := c.LatestHeight(wctx)
+		if err == nil && latest > height {
+			return nil
+		}
+		select {
+		case <-wctx.Done():
+			return &HeaderError{Height: height, Err: wrap(ErrBadHeader,
+				fmt.Errorf("the chain is not past it after %s (latest %d): %w", c.headerWait, latest, errors.Join(err, wctx.Err())))}
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // Bundle packs values, all read at one state height, with the verified

@@ -3,6 +3,8 @@ package verifier
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
 )
 
 // Reasons a fact or a bundle is refused; the typed errors below wrap one of
@@ -31,7 +33,7 @@ type ProofError struct {
 
 // Error implements error.
 func (e *ProofError) Error() string {
-	return fmt.Sprintf("verifier: %s key %X at height %d: %v", e.Store, e.Key, e.Height, e.Err)
+	return fmt.Sprintf("verifier: %s key %X at height %d: %s", e.Store, e.Key, e.Height, printable(e.Err.Error()))
 }
 
 // Unwrap returns the reason.
@@ -50,6 +52,17 @@ func (e *HeaderError) Error() string {
 
 // Unwrap returns the reason.
 func (e *HeaderError) Unwrap() error { return e.Err }
+
+// printable keeps a message readable on a terminal: the proof libraries
+// quote keys as raw bytes.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return '?'
+	}, strings.ToValidUTF8(s, "?"))
+}
 
 // wrap joins a reason with the detail a library gave, keeping both for errors.Is.
 func wrap(reason, detail error) error {
