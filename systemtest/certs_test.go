@@ -78,6 +78,30 @@ func attestationByLicence(t *testing.T, home, licence string) string {
 	return res.Attestations[0].Attestation.ID
 }
 
+// issueLicence has GD:amr issue one GD business licence, valid 2026-2031,
+// through `tx certs issue`, waits for its block and returns its id.
+func issueLicence(t *testing.T, home, dir, licenceID string) string {
+	t.Helper()
+	licence := filepath.Join(dir, licenceID+".txt")
+	if err := os.WriteFile(licence, []byte("营业执照 "+licenceID+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, err := run("tx", "certs", "issue", "--type", "GD:business-licence", "--licence-id", licenceID,
+		"--document", licence, "--valid-from", "2026-01-01", "--valid-until", "2031-01-01", "--key-id", "sign-1", "--from", "gd-amr",
+		"-y", "-o", "json", "--home", home)
+	if err != nil {
+		t.Fatalf("issue: %v\nstdout: %s\nstderr: %s", err, stdout, stderr)
+	}
+	m := attestationIDLine.FindStringSubmatch(stderr)
+	if m == nil {
+		t.Fatalf("issue printed no attestation id on stderr: %q", stderr)
+	}
+	if inc := waitTx(t, home, parseTx(t, stdout).TxHash); inc.Code != 0 {
+		t.Fatalf("issue failed in block %s: code %d (%s) %s", inc.Height, inc.Code, inc.Codespace, inc.RawLog)
+	}
+	return m[1]
+}
+
 // statusAt runs `query certs status-at`.
 func statusAt(t *testing.T, home, id string, at time.Time) string {
 	t.Helper()

@@ -163,25 +163,7 @@ func TestRecognitionWalkthrough(t *testing.T) {
 	// 2. A GD business licence, recognised in HK for the rule's purposes,
 	// then revoked.
 	step("issuing a GD business licence")
-	licence := filepath.Join(dir, "licence.txt")
-	if err := os.WriteFile(licence, []byte("营业执照 91440101MA5WALK001\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	issueArgs := []string{"tx", "certs", "issue", "--type", "GD:business-licence", "--licence-id", "91440101MA5WALK001",
-		"--document", licence, "--valid-from", "2026-01-01", "--valid-until", "2031-01-01", "--key-id", "sign-1", "--from", "gd-amr",
-		"-y", "-o", "json", "--home", home}
-	stdout, stderr, err := run(issueArgs...)
-	if err != nil {
-		t.Fatalf("issue: %v\nstdout: %s\nstderr: %s", err, stdout, stderr)
-	}
-	m := attestationIDLine.FindStringSubmatch(stderr)
-	if m == nil {
-		t.Fatalf("issue printed no attestation id on stderr: %q", stderr)
-	}
-	id := m[1]
-	if inc := waitTx(t, home, parseTx(t, stdout).TxHash); inc.Code != 0 {
-		t.Fatalf("issue failed in block %s: code %d (%s) %s", inc.Height, inc.Code, inc.Codespace, inc.RawLog)
-	}
+	id := issueLicence(t, home, dir, "91440101MA5WALK001")
 	if got := attestationByLicence(t, home, "91440101MA5WALK001"); got != id {
 		t.Fatalf("by-licence 91440101MA5WALK001 --issuer GD:amr = %s, issue printed %s", got, id)
 	}

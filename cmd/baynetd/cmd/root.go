@@ -85,6 +85,7 @@ func NewRootCmd() *cobra.Command {
 		devCmd(),
 		testnetCmd(),
 		identitycli.HolderCmd(),
+		verifyCmd(),
 	)
 	server.AddCommands(rootCmd, DefaultNodeHome(), newApp, exportApp, func(*cobra.Command) {})
 	rootCmd.AddCommand(

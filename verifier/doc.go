@@ -1,0 +1,30 @@
+// Package verifier checks facts on baynet without trusting the node that
+// serves them.
+//
+// What is trusted: a trust root (a header height and hash obtained out of
+// band, e.g. a region's published checkpoint), a trusting period shorter
+// than the time misbehaving validators can be held to account, and the
+// assumption that a third of the trusted validators' power is honest.
+// Nodes are not trusted: the primary answers, the witnesses (at least one)
+// must agree with its headers, and a disagreement is an error.
+//
+// What is proven: a module store key's value, or its absence, at state
+// height H, against the app hash in header H+1, which CometBFT's light
+// client verifies from the trust root (skipping verification, then
+// compared with the witnesses). Every fact a verifier needs has its own key
+// (see x/certs/README.md, State), so one proven read answers one question.
+// On top of that, Client.Attestation proves an attestation's record, its
+// status record and every history entry, and DecideAttestation applies
+// x/certs' StatusAt to them: "was this licence valid at time T".
+//
+// What anyone can re-check: a Bundle holds header H+1 with its validator
+// set and the proven values; VerifyBundle re-checks it offline against a
+// light block the checker trusts, with the clock passed in.
+//
+// Not yet: the issuer's signature over the payload and its entitlement at
+// issuance (the chain checked both; proving them needs x/regions' keys),
+// recognition verdicts (region R, purpose P), presentations with a holder
+// challenge signed by the anchor key, and batch mode over a file of
+// presentations. A bundle older than its trusted block is refused rather
+// than verified backwards.
+package verifier
