@@ -13,7 +13,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/baynet/baynet/x/certs/types"
-	identitytypes "github.com/baynet/baynet/x/identity/types"
 	regionstypes "github.com/baynet/baynet/x/regions/types"
 )
 
@@ -230,20 +229,6 @@ func (k Keeper) WithdrawRecognition(ctx context.Context, msg *types.MsgWithdrawR
 	})
 }
 
-// ruleAt returns the version of rule r that applied at t (see
-// RecognitionRule.VersionAt), reading earlier versions only when the
-// current one was made after t.
-func (k Keeper) ruleAt(ctx context.Context, r types.RecognitionRule, t time.Time) (types.RecognitionRule, error) {
-	if !r.ChangedAt.After(t) || r.Version == 1 {
-		return r, nil
-	}
-	earlier, err := k.SupersededVersions(ctx, r.Id)
-	if err != nil {
-		return r, err
-	}
-	return r.VersionAt(earlier, t), nil
-}
-
 // Mutual returns the rules recognising typeA in typeB's region and typeB in
 // typeA's region, and the pairs of them, neither withdrawn, that make a
 // mutual recognition.
@@ -273,18 +258,9 @@ func (k Keeper) Mutual(ctx context.Context, typeA, typeB string) (aInB, bInA []t
 }
 
 // IsRecognised answers whether attestation id is recognised in region for
-// purpose at t. It checks, and reports every failure of: the attestation's
-// status at t (from its history: not anchored, revoked, suspended,
-// expired, not yet valid); a rule of the region about the attestation's
-// type naming the purpose (type not recognised) and in force at t (rule
-// not in force); and that rule's conditions: max age from the anchoring,
-// the issuing agency's roles, and the holder's consent (verifier: the
-// region's code) and level of assurance (the best of the subject's
-// identity links valid at t), which x/identity answers. A type of the
-// region itself needs no rule. Each rule is taken as it stood at t (its
-// version then). The rules of the region are checked in id order; the
-// first whose conditions all hold decides, else the reasons are those of
-// the rules in force.
+// purpose at t: types.Recognise over the attestation's status at t and the
+// facts read from the state (stateFacts), so a verifier deciding over
+// proven values gives the same answer.
 //
 // Every input is one store key a verifier can prove: the attestation, its
 // status record and history entries, the region's rule ids about the type,
@@ -301,61 +277,42 @@ func (k Keeper) IsRecognised(ctx context.Context, id []byte, region, purpose str
 	if err != nil {
 		return nil, err
 	}
-	var reasons []types.RecognitionReason
-	if code := statusReason(status); code != "" {
-		reasons = append(reasons, types.RecognitionReason{Code: code, Detail: fmt.Sprintf("attestation %s is %s at %s", att.Id, status, t.UTC().Format(time.RFC3339))})
+	return types.Recognise(stateFacts{ctx: ctx, k: k}, att, status, region, purpose, t)
+}
+
+// stateFacts answers types.RecognitionFacts from the keeper's state and
+// x/identity's.
+type stateFacts struct {
+	ctx context.Context
+	k   Keeper
+}
+
+func (f stateFacts) RulesAbout(region, sourceType string) ([]types.RecognitionRule, error) {
+	return f.k.RulesAbout(f.ctx, region, sourceType)
+}
+
+func (f stateFacts) EarlierVersions(id uint64) ([]types.RecognitionRule, error) {
+	return f.k.SupersededVersions(f.ctx, id)
+}
+
+func (f stateFacts) Agency(id string) (regionstypes.Agency, error) {
+	return f.k.regions.GetAgency(f.ctx, id)
+}
+
+func (f stateFacts) ConsentAt(anchorID, verifier, purpose, credentialType string, t time.Time) (bool, string, error) {
+	if f.k.identity == nil {
+		return false, "", types.ErrNoIdentityData
 	}
-	typeRegion, _, err := regionstypes.SplitScopedID(att.Payload.Type)
-	if err != nil {
-		return nil, err
+	ok, why, _, err := f.k.identity.ConsentAt(f.ctx, anchorID, verifier, purpose, credentialType, t)
+	return ok, why, err
+}
+
+func (f stateFacts) AssuranceAt(anchorID string, t time.Time) (uint32, string, error) {
+	if f.k.identity == nil {
+		return 0, "", types.ErrNoIdentityData
 	}
-	if typeRegion == region {
-		return &types.QueryIsRecognisedResponse{Recognised: len(reasons) == 0, Reasons: reasons}, nil
-	}
-	rules, err := k.RulesAbout(ctx, region, att.Payload.Type)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		named    bool
-		inForce  []types.RecognitionReason
-		deciding uint64
-	)
-	for _, current := range rules {
-		r, err := k.ruleAt(ctx, current, t)
-		if err != nil {
-			return nil, err
-		}
-		if !slices.Contains(r.Purposes, purpose) {
-			continue
-		}
-		named = true
-		if !r.InForceAt(t) {
-			inForce = append(inForce, types.RecognitionReason{Code: types.ReasonRuleNotInForce, RuleId: r.Id,
-				Detail: fmt.Sprintf("rule %d is not in force at %s", r.Id, t.UTC().Format(time.RFC3339))})
-			continue
-		}
-		failed, err := k.conditionFailures(ctx, r, att, purpose, t)
-		if err != nil {
-			return nil, err
-		}
-		if len(failed) == 0 {
-			deciding = r.Id
-			break
-		}
-		inForce = append(inForce, failed...)
-	}
-	switch {
-	case !named:
-		reasons = append(reasons, types.RecognitionReason{Code: types.ReasonTypeNotRecognised,
-			Detail: fmt.Sprintf("%s has no rule recognising %s for %q", region, att.Payload.Type, purpose)})
-	case deciding == 0:
-		reasons = append(reasons, inForce...)
-	}
-	if len(reasons) > 0 {
-		return &types.QueryIsRecognisedResponse{Reasons: reasons}, nil
-	}
-	return &types.QueryIsRecognisedResponse{Recognised: true, RuleId: deciding}, nil
+	level, _, why, err := f.k.identity.AssuranceAt(f.ctx, anchorID, t)
+	return level, why, err
 }
 
 // DataFlow answers whether data of credentialType may flow from its region
@@ -375,7 +332,7 @@ func (k Keeper) DataFlow(ctx context.Context, credentialType, to string, t time.
 	}
 	res := &types.QueryDataFlowResponse{FromRegion: from}
 	for _, current := range rules {
-		r, err := k.ruleAt(ctx, current, t)
+		r, err := types.RuleAt(current, t, func(id uint64) ([]types.RecognitionRule, error) { return k.SupersededVersions(ctx, id) })
 		if err != nil {
 			return nil, err
 		}
@@ -387,87 +344,4 @@ func (k Keeper) DataFlow(ctx context.Context, credentialType, to string, t time.
 	}
 	res.Allowed = len(res.Rules) > 0
 	return res, nil
-}
-
-// conditionFailures lists the conditions of rule r that attestation att
-// fails for purpose at t.
-func (k Keeper) conditionFailures(ctx context.Context, r types.RecognitionRule, att types.Attestation, purpose string, t time.Time) ([]types.RecognitionReason, error) {
-	var out []types.RecognitionReason
-	c := r.Conditions
-	if c.MaxAge > 0 && t.Sub(att.IssuedAt) > c.MaxAge {
-		out = append(out, types.RecognitionReason{Code: types.ReasonMaxAgeExceeded, RuleId: r.Id,
-			Detail: fmt.Sprintf("attestation anchored at %s is older than %s", att.IssuedAt.UTC().Format(time.RFC3339), c.MaxAge)})
-	}
-	if len(c.IssuerRoles) > 0 {
-		a, err := k.regions.GetAgency(ctx, att.Payload.Issuer)
-		if err != nil {
-			return nil, err
-		}
-		for _, role := range c.IssuerRoles {
-			if !a.HasRole(regionstypes.AgencyRole(regionstypes.AgencyRole_value[role])) {
-				out = append(out, types.RecognitionReason{Code: types.ReasonIssuerRoleMissing, RuleId: r.Id,
-					Detail: fmt.Sprintf("issuer %s does not hold %s", a.Id, role)})
-			}
-		}
-	}
-	if c.ConsentRequired {
-		switch {
-		case att.Payload.Subject == "":
-			out = append(out, types.RecognitionReason{Code: types.ReasonSubjectUnspecified, RuleId: r.Id,
-				Detail: "consent is required but the attestation names no subject"})
-		case k.identity == nil:
-			out = append(out, types.RecognitionReason{Code: types.ReasonNeedsIdentityData, RuleId: r.Id,
-				Detail: "consent is required and x/identity is not available"})
-		default:
-			ok, why, _, err := k.identity.ConsentAt(ctx, att.Payload.Subject, r.Region, purpose, att.Payload.Type, t)
-			if errors.Is(err, identitytypes.ErrUnknownAnchor) {
-				ok, why = false, err.Error()
-			} else if err != nil {
-				return nil, err
-			}
-			if !ok {
-				out = append(out, types.RecognitionReason{Code: types.ReasonConsentMissing, RuleId: r.Id, Detail: why})
-			}
-		}
-	}
-	if c.MinLevelOfAssurance > 0 {
-		switch {
-		case att.Payload.Subject == "":
-			out = append(out, types.RecognitionReason{Code: types.ReasonSubjectUnspecified, RuleId: r.Id,
-				Detail: fmt.Sprintf("level of assurance %d is required but the attestation names no subject", c.MinLevelOfAssurance)})
-		case k.identity == nil:
-			out = append(out, types.RecognitionReason{Code: types.ReasonNeedsIdentityData, RuleId: r.Id,
-				Detail: "a level of assurance is required and x/identity is not available"})
-		default:
-			level, _, why, err := k.identity.AssuranceAt(ctx, att.Payload.Subject, t)
-			if errors.Is(err, identitytypes.ErrUnknownAnchor) {
-				level, why = 0, err.Error()
-			} else if err != nil {
-				return nil, err
-			}
-			if level < c.MinLevelOfAssurance {
-				out = append(out, types.RecognitionReason{Code: types.ReasonAssuranceTooLow, RuleId: r.Id,
-					Detail: fmt.Sprintf("level of assurance %d is required, the subject has %d: %s", c.MinLevelOfAssurance, level, why)})
-			}
-		}
-	}
-	return out, nil
-}
-
-// statusReason is the reason code of a status that is not ACTIVE.
-func statusReason(s types.AttestationStatus) string {
-	switch s {
-	case types.ATTESTATION_STATUS_ACTIVE:
-		return ""
-	case types.ATTESTATION_STATUS_REVOKED:
-		return types.ReasonRevoked
-	case types.ATTESTATION_STATUS_SUSPENDED:
-		return types.ReasonSuspended
-	case types.ATTESTATION_STATUS_EXPIRED:
-		return types.ReasonExpired
-	case types.ATTESTATION_STATUS_NOT_YET_VALID:
-		return types.ReasonNotYetValid
-	default:
-		return types.ReasonNotAnchored
-	}
 }

@@ -3,8 +3,6 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -95,20 +93,6 @@ func (k Keeper) ConsentAt(ctx context.Context, anchorID, verifier, purpose, cred
 	if err != nil {
 		return false, "", nil, err
 	}
-	at := t.UTC().Format(time.RFC3339)
-	switch {
-	case a.DeactivatedAt != nil && !t.Before(*a.DeactivatedAt):
-		return false, fmt.Sprintf("the anchor was deactivated at %s", a.DeactivatedAt.UTC().Format(time.RFC3339)), c, nil
-	case c == nil:
-		return false, fmt.Sprintf("no consent of %s for %q to use for %q", anchorID, verifier, purpose), nil, nil
-	case t.Before(c.GrantedAt):
-		return false, fmt.Sprintf("the consent on record was granted at %s, after %s", c.GrantedAt.UTC().Format(time.RFC3339), at), c, nil
-	case c.WithdrawnAt != nil && !t.Before(*c.WithdrawnAt):
-		return false, fmt.Sprintf("withdrawn at %s", c.WithdrawnAt.UTC().Format(time.RFC3339)), c, nil
-	case !t.Before(c.ValidUntil):
-		return false, fmt.Sprintf("expired at %s", c.ValidUntil.UTC().Format(time.RFC3339)), c, nil
-	case !slices.Contains(c.CredentialTypes, credentialType):
-		return false, fmt.Sprintf("the consent does not cover the credential type %q", credentialType), c, nil
-	}
-	return true, "consent holds", c, nil
+	ok, why := types.ConsentAt(a, c, verifier, purpose, credentialType, t)
+	return ok, why, c, nil
 }

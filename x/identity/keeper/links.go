@@ -213,11 +213,7 @@ func (k Keeper) AssuranceAt(ctx context.Context, anchorID string, t time.Time) (
 	if err != nil {
 		return 0, nil, "", err
 	}
-	at := t.UTC().Format(time.RFC3339)
-	if a.DeactivatedAt != nil && !t.Before(*a.DeactivatedAt) {
-		return 0, nil, fmt.Sprintf("the anchor was deactivated at %s", a.DeactivatedAt.UTC().Format(time.RFC3339)), nil
-	}
-	var best *types.Link
+	links := make([]types.Link, 0, len(a.LinkedIdps))
 	for _, idp := range a.LinkedIdps {
 		commitment, err := k.ActiveLinks.Get(ctx, collections.Join(a.Id, idp))
 		if err != nil {
@@ -227,15 +223,8 @@ func (k Keeper) AssuranceAt(ctx context.Context, anchorID string, t time.Time) (
 		if err != nil {
 			return 0, nil, "", fmt.Errorf("active link %X of %s: %w", commitment, a.Id, err)
 		}
-		if t.Before(link.LinkedAt) || t.Before(link.ValidFrom) || !t.Before(link.ValidUntil) {
-			continue
-		}
-		if best == nil || link.LevelOfAssurance > best.LevelOfAssurance {
-			best = &link
-		}
+		links = append(links, link)
 	}
-	if best == nil {
-		return 0, nil, fmt.Sprintf("%s holds no region identity link valid at %s", a.Id, at), nil
-	}
-	return best.LevelOfAssurance, best, fmt.Sprintf("link by %s at level %d", best.Idp, best.LevelOfAssurance), nil
+	level, best, why := types.AssuranceAt(a, links, t)
+	return level, best, why, nil
 }
