@@ -3,6 +3,7 @@
 package systemtest
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -15,6 +16,10 @@ import (
 type verdict struct {
 	ID        string   `json:"id"`
 	Status    string   `json:"status"`
+	Authentic *bool    `json:"authentic"`
+	Entitled  *bool    `json:"entitled"`
+	Issuer    string   `json:"issuer"`
+	KeyID     string   `json:"key_id"`
 	Reasons   []string `json:"reasons"`
 	DecidedBy *struct {
 		Seq    uint32    `json:"seq"`
@@ -40,6 +45,12 @@ func parseVerdict(t *testing.T, out string) verdict {
 	return v
 }
 
+// trusted says whether the verdict found the attestation authentic, signed by
+// GD:amr's key sign-1, and its issuer entitled.
+func (v verdict) trusted() bool {
+	return v.Authentic != nil && *v.Authentic && v.Entitled != nil && *v.Entitled && v.Issuer == "GD:amr" && v.KeyID == "sign-1"
+}
+
 // provenKeys lists a verdict's keys as store/hex.
 func (v verdict) provenKeys() []string {
 	var out []string
@@ -51,9 +62,11 @@ func (v verdict) provenKeys() []string {
 
 // TestVerifierAttestation checks an attestation as a bank would, trusting
 // only header 1's hash: node0 answers, node1 witnesses, every value is
-// proven against a light-client-verified header. After a revocation the
-// proof says REVOKED; the bundle re-checks offline, and a bundle with one
-// byte of a value or of the header changed is refused.
+// proven against a light-client-verified header, the issuer's signing key
+// and agency record included, so the verdict says the attestation is
+// authentic and its issuer entitled. After a revocation the proof says
+// REVOKED; the bundle re-checks offline to the same verdict, and a bundle
+// with one byte of a value or of the header changed is refused.
 func TestVerifierAttestation(t *testing.T) {
 	tn := startTestnet(t, 2, 28400)
 	home, dir := tn.home(0), t.TempDir()
@@ -74,9 +87,11 @@ func TestVerifierAttestation(t *testing.T) {
 		return v
 	}
 	v := verify()
-	wantKeys := []string{"certs/02" + id, "certs/06" + id, "certs/0720" + id + "00000000"}
-	if v.Status != "ACTIVE" || v.ID != id || len(v.Reasons) != 0 || strings.Join(v.provenKeys(), " ") != strings.Join(wantKeys, " ") {
-		t.Fatalf("verify after issuance: %+v; want ACTIVE with keys %v", v, wantKeys)
+	// The issuer's records: 0x0a | agency id | 0 | key id, 0x08 | region | 0 | agency id.
+	issuerKeys := []string{"regions/0a" + hex.EncodeToString([]byte("GD:amr\x00sign-1")), "regions/08" + hex.EncodeToString([]byte("GD\x00GD:amr"))}
+	wantKeys := append([]string{"certs/02" + id, "certs/06" + id, "certs/0720" + id + "00000000"}, issuerKeys...)
+	if v.Status != "ACTIVE" || v.ID != id || len(v.Reasons) != 0 || !v.trusted() || strings.Join(v.provenKeys(), " ") != strings.Join(wantKeys, " ") {
+		t.Fatalf("verify after issuance: %+v; want ACTIVE, authentic and entitled, with keys %v", v, wantKeys)
 	}
 	issuedAt := v.DecidedBy.Time
 
@@ -84,8 +99,8 @@ func TestVerifierAttestation(t *testing.T) {
 	bundle, trusted := filepath.Join(dir, "bundle.json"), filepath.Join(dir, "trusted.json")
 	v = verify("--bundle-out", bundle, "--trusted-block-out", trusted)
 	if v.Status != "REVOKED" || len(v.Reasons) != 1 || !strings.Contains(v.Reasons[0], "licence cancelled") ||
-		v.DecidedBy == nil || v.DecidedBy.Seq != 1 || len(v.ProvenKeys) != 4 {
-		t.Fatalf("verify after the revocation: %+v; want REVOKED by entry 1, 4 proven keys", v)
+		v.DecidedBy == nil || v.DecidedBy.Seq != 1 || len(v.ProvenKeys) != 6 || !v.trusted() {
+		t.Fatalf("verify after the revocation: %+v; want REVOKED by entry 1, authentic and entitled, 6 proven keys", v)
 	}
 	// Asked for the time before the revocation, the same proofs say ACTIVE.
 	if before := verify("--at", issuedAt.Format(time.RFC3339Nano)); before.Status != "ACTIVE" {
@@ -101,8 +116,8 @@ func TestVerifierAttestation(t *testing.T) {
 	if err != nil {
 		t.Fatalf("verify bundle: %v\n%s%s", err, out, errOut)
 	}
-	if ok := parseVerdict(t, out); ok.Status != "REVOKED" || ok.Height != v.Height || len(ok.ProvenKeys) != 4 {
-		t.Fatalf("verify bundle: %+v; want REVOKED at height %d", ok, v.Height)
+	if ok := parseVerdict(t, out); ok.Status != "REVOKED" || ok.Height != v.Height || len(ok.ProvenKeys) != 6 || !ok.trusted() {
+		t.Fatalf("verify bundle: %+v; want REVOKED, authentic and entitled at height %d", ok, v.Height)
 	}
 	out, errOut, err = checkBundle(bundle, "--at", issuedAt.Format(time.RFC3339Nano))
 	if err != nil || parseVerdict(t, out).Status != "ACTIVE" {
@@ -120,6 +135,10 @@ func TestVerifierAttestation(t *testing.T) {
 		{"one byte of the status record", "proof does not match the app hash", func(b map[string]any) {
 			val := b["values"].([]any)[1].(map[string]any)
 			val["value"] = flipHex(val["value"].(string), 10)
+		}},
+		{"one byte of the issuer's signing key", "proof does not match the app hash", func(b map[string]any) {
+			val := b["values"].([]any)[4].(map[string]any)
+			val["value"] = flipHex(val["value"].(string), len(val["value"].(string))/2)
 		}},
 		{"one byte of the header's app hash", "header not verified", func(b map[string]any) {
 			h := b["light_block"].(map[string]any)["signed_header"].(map[string]any)["header"].(map[string]any)

@@ -14,17 +14,21 @@
 // compared with the witnesses). Every fact a verifier needs has its own key
 // (see x/certs/README.md, State), so one proven read answers one question.
 // On top of that, Client.Attestation proves an attestation's record, its
-// status record and every history entry, and DecideAttestation applies
-// x/certs' StatusAt to them: "was this licence valid at time T".
+// status record and every history entry, its issuer's signing key and
+// agency record (x/regions), and DecideAttestation decides from them: is it
+// authentic (the issuer's signature, by a key valid when it was anchored),
+// is its issuer entitled to the type (as the agency is at the proven
+// height; the chain checked it at issuance), and "was this licence valid at
+// time T".
 //
 // What anyone can re-check: a Bundle holds header H+1 with its validator
 // set and the proven values; VerifyBundle re-checks it offline against a
 // light block the checker trusts, with the clock passed in.
 //
-// Not yet: the issuer's signature over the payload and its entitlement at
-// issuance (the chain checked both; proving them needs x/regions' keys),
-// recognition verdicts (region R, purpose P), presentations with a holder
-// challenge signed by the anchor key, and batch mode over a file of
-// presentations. A bundle older than its trusted block is refused rather
-// than verified backwards.
+// Not yet: the issuer's entitlement as it was at issuance rather than now
+// (x/regions keeps no history of an agency's entitlements), recognition
+// verdicts (region R, purpose P), presentations with a holder challenge
+// signed by the anchor key, and batch mode over a file of presentations. A
+// bundle older than its trusted block is refused rather than verified
+// backwards.
 package verifier

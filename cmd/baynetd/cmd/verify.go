@@ -50,8 +50,13 @@ type provenKey struct {
 
 // verdictJSON is what the verify commands print.
 type verdictJSON struct {
-	ID         string       `json:"id,omitempty"`
-	Status     string       `json:"status,omitempty"`
+	ID     string `json:"id,omitempty"`
+	Status string `json:"status,omitempty"`
+	// Authentic and Entitled are set when an attestation was decided.
+	Authentic  *bool        `json:"authentic,omitempty"`
+	Entitled   *bool        `json:"entitled,omitempty"`
+	Issuer     string       `json:"issuer,omitempty"`
+	KeyID      string       `json:"key_id,omitempty"`
 	Reasons    []string     `json:"reasons"`
 	At         *time.Time   `json:"at,omitempty"`
 	DecidedBy  *decidedJSON `json:"decided_by,omitempty"`
@@ -80,6 +85,10 @@ func newVerdictJSON(b verifier.Bundle) verdictJSON {
 
 func (o *verdictJSON) setAttestation(v verifier.AttestationVerdict) {
 	o.ID, o.Reasons, o.Status = v.ID, v.Reasons, statusName(v.Status)
+	o.Authentic, o.Entitled = &v.Authentic, &v.Entitled
+	if a := v.Attestation; a != nil {
+		o.Issuer, o.KeyID = a.Payload.Issuer, a.Payload.KeyId
+	}
 	if d := v.Decided; d != nil {
 		o.DecidedBy = &decidedJSON{Seq: d.Seq, Status: statusName(d.Status), Reason: d.Reason, Time: d.Time, Height: d.Height}
 	}
@@ -93,11 +102,14 @@ func statusName(s certstypes.AttestationStatus) string {
 func verifyAttestationCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "attestation [id]",
-		Short: "Prove an attestation's record, status and history and decide its status at a time",
-		Long: `Proves the attestation, its status record and every history entry with a light
-client: the headers are verified from the trust root (--trust-height, --trust-hash)
-and compared with the witnesses, the values against the app hash of the header
-after the height they were read at. --bundle-out writes the proofs and that header
+		Short: "Prove an attestation and its issuer's records and decide if it is authentic, entitled and active",
+		Long: `Proves the attestation, its status record, every history entry, and its issuer's
+signing key and agency record with a light client: the headers are verified from
+the trust root (--trust-height, --trust-hash) and compared with the witnesses,
+the values against the app hash of the header after the height they were read at.
+"authentic" says the issuer's signature verifies with that key and the key was
+valid when the attestation was anchored; "entitled" says the agency, as it is at
+the proven height, may issue the type (the chain checked it at issuance). --bundle-out writes the proofs and that header
 for "baynetd verify bundle"; --trusted-block-out writes the verified trust root.`,
 		Example: `baynetd verify attestation 3f5a... --node http://127.0.0.1:26657 --witness http://127.0.0.1:26667 \
   --trust-height 1 --trust-hash 6B1C... --trust-period 168h --bundle-out bundle.json`,
@@ -162,8 +174,9 @@ func verifyBundleCmd() *cobra.Command {
 		Short: "Re-check a proof bundle offline against a trusted light block",
 		Long: `Checks, with no network, that the bundle's header verifies against the trusted
 light block (--trusted-block, as written by --trusted-block-out) and that every
-value's proof leads to its app hash. --attestation ID also decides that
-attestation's status at --at from the bundle's values. A refused bundle exits
+value's proof leads to its app hash. --attestation ID also decides from the
+bundle's values whether that attestation is authentic, its issuer entitled, and
+its status at --at. A refused bundle exits
 non-zero and names the check that failed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
