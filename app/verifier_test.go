@@ -9,8 +9,8 @@ import (
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
-	"github.com/baynet/baynet/testutil/apptest"
 	bcrypto "github.com/baynet/baynet/crypto"
+	"github.com/baynet/baynet/testutil/apptest"
 	"github.com/baynet/baynet/verifier"
 	certskeeper "github.com/baynet/baynet/x/certs/keeper"
 	certstypes "github.com/baynet/baynet/x/certs/types"

@@ -45,6 +45,19 @@ func parseVerdict(t *testing.T, out string) verdict {
 	return v
 }
 
+// recognitionVerdict is what "verify recognition" prints.
+type recognitionVerdict struct {
+	verdict
+	Recognition struct {
+		Recognised bool   `json:"recognised"`
+		RuleID     uint64 `json:"rule_id"`
+		Reasons    []struct {
+			Code   string `json:"code"`
+			Detail string `json:"detail"`
+		} `json:"reasons"`
+	} `json:"recognition"`
+}
+
 // trusted says whether the verdict found the attestation authentic, signed by
 // GD:amr's key sign-1, and its issuer entitled.
 func (v verdict) trusted() bool {
@@ -95,7 +108,32 @@ func TestVerifierAttestation(t *testing.T) {
 	}
 	issuedAt := v.DecidedBy.Time
 
+	// Recognition, decided by the verifier from proofs with the chain's own
+	// function: HK recognises GD business licences for tendering.
+	mustTx(t, home, "tx", "certs", "declare-recognition", "GD:business-licence", "--from", "hk-authority",
+		"--terms", `{"purposes":["tendering"],"valid_from":"2026-01-01T00:00:00Z"}`)
+	recognition := func(purpose string, extra ...string) recognitionVerdict {
+		t.Helper()
+		args := append([]string{"verify", "recognition", id, "HK", purpose, "--node", tn.rpc(0), "--witness", tn.rpc(1),
+			"--trust-height", "1", "--trust-hash", trustHash}, extra...)
+		var r recognitionVerdict
+		if err := json.Unmarshal([]byte(mustRun(t, args...)), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := recognition("tendering"); !r.Recognition.Recognised || r.Recognition.RuleID != 1 || r.Status != "ACTIVE" {
+		t.Fatalf("verify recognition in HK for tendering: %+v; want recognised by rule 1", r)
+	}
+	if r := recognition("e-seal"); r.Recognition.Recognised || len(r.Recognition.Reasons) != 1 || r.Recognition.Reasons[0].Code != "type_not_recognised" {
+		t.Fatalf("verify recognition in HK for e-seal: %+v; want type_not_recognised", r)
+	}
+
 	mustTx(t, home, "tx", "certs", "revoke", id, "licence cancelled", "--from", "gd-amr")
+	recBundle := filepath.Join(dir, "recognition.json")
+	if r := recognition("tendering", "--bundle-out", recBundle); r.Recognition.Recognised || r.Recognition.Reasons[0].Code != "revoked" {
+		t.Fatalf("verify recognition after the revocation: %+v; want revoked", r)
+	}
 	bundle, trusted := filepath.Join(dir, "bundle.json"), filepath.Join(dir, "trusted.json")
 	v = verify("--bundle-out", bundle, "--trusted-block-out", trusted)
 	if v.Status != "REVOKED" || len(v.Reasons) != 1 || !strings.Contains(v.Reasons[0], "licence cancelled") ||
@@ -122,6 +160,29 @@ func TestVerifierAttestation(t *testing.T) {
 	out, errOut, err = checkBundle(bundle, "--at", issuedAt.Format(time.RFC3339Nano))
 	if err != nil || parseVerdict(t, out).Status != "ACTIVE" {
 		t.Fatalf("verify bundle at issuance: %v\n%s%s", err, out, errOut)
+	}
+	// The recognition bundle decides offline too: revoked now, recognised
+	// by rule 1 at the time of issuance.
+	for _, c := range []struct {
+		at   string
+		want string
+	}{{"", "revoked"}, {issuedAt.Format(time.RFC3339Nano), ""}} {
+		args := []string{recBundle, "--region", "HK", "--purpose", "tendering"}
+		if c.at != "" {
+			args = append(args, "--at", c.at)
+		}
+		out, errOut, err := checkBundle(args[0], args[1:]...)
+		var r recognitionVerdict
+		if err != nil || json.Unmarshal([]byte(out), &r) != nil {
+			t.Fatalf("verify bundle --region HK --purpose tendering: %v\n%s%s", err, out, errOut)
+		}
+		got := ""
+		if !r.Recognition.Recognised {
+			got = r.Recognition.Reasons[0].Code
+		}
+		if got != c.want {
+			t.Fatalf("recognition bundle at %q: %+v; want %q", c.at, r.Recognition, c.want)
+		}
 	}
 
 	raw, err := os.ReadFile(bundle)

@@ -127,44 +127,9 @@ type AttestationVerdict struct {
 // proven, so the verdict can be re-checked offline with VerifyBundle and
 // DecideAttestation.
 func (c *Client) Attestation(ctx context.Context, id []byte, at time.Time) (AttestationVerdict, Bundle, error) {
-	const store = certstypes.StoreKey
-	att, err := c.Prove(ctx, store, AttestationKey(id), 0)
+	values, err := readAttestationFacts(c.readerAtOneHeight(ctx), id)
 	if err != nil {
 		return AttestationVerdict{}, Bundle{}, err
-	}
-	values := []ProvenValue{att}
-	if !att.Absent {
-		rec, err := c.Prove(ctx, store, StatusKey(id), att.Height)
-		if err != nil {
-			return AttestationVerdict{}, Bundle{}, err
-		}
-		values = append(values, rec)
-		var record certstypes.StatusRecord
-		if err := record.Unmarshal(rec.Value); err != nil {
-			return AttestationVerdict{}, Bundle{}, rec.inconsistent(err)
-		}
-		for seq := uint32(0); seq < record.Changes; seq++ {
-			entry, err := c.Prove(ctx, store, HistoryKey(id, seq), att.Height)
-			if err != nil {
-				return AttestationVerdict{}, Bundle{}, err
-			}
-			values = append(values, entry)
-		}
-		var a certstypes.Attestation
-		if err := a.Unmarshal(att.Value); err != nil {
-			return AttestationVerdict{}, Bundle{}, att.inconsistent(err)
-		}
-		signingKey, agency, err := issuerKeys(a.Payload)
-		if err != nil {
-			return AttestationVerdict{}, Bundle{}, att.inconsistent(err)
-		}
-		for _, key := range [][]byte{signingKey, agency} {
-			v, err := c.Prove(ctx, regionstypes.StoreKey, key, att.Height)
-			if err != nil {
-				return AttestationVerdict{}, Bundle{}, err
-			}
-			values = append(values, v)
-		}
 	}
 	b, err := c.Bundle(ctx, values)
 	if err != nil {
@@ -172,6 +137,61 @@ func (c *Client) Attestation(ctx context.Context, id []byte, at time.Time) (Atte
 	}
 	v, err := DecideAttestation(id, b.Values, at)
 	return v, b, err
+}
+
+// readerAtOneHeight proves keys at the latest height, fixed by the first
+// read, so that everything read together comes from one state.
+func (c *Client) readerAtOneHeight(ctx context.Context) Reader {
+	var height int64
+	return func(store string, key []byte) (ProvenValue, error) {
+		v, err := c.Prove(ctx, store, key, height)
+		if err == nil {
+			height = v.Height
+		}
+		return v, err
+	}
+}
+
+// readAttestationFacts reads what DecideAttestation decides from: the
+// attestation's record, then (if anchored) its status record, every
+// history entry it counts, and the issuer's signing-key and agency records.
+func readAttestationFacts(read Reader, id []byte) ([]ProvenValue, error) {
+	att, err := read(certstypes.StoreKey, AttestationKey(id))
+	if err != nil || att.Absent {
+		return []ProvenValue{att}, err
+	}
+	rec, err := read(certstypes.StoreKey, StatusKey(id))
+	if err != nil {
+		return nil, err
+	}
+	values := []ProvenValue{att, rec}
+	var record certstypes.StatusRecord
+	if err := record.Unmarshal(rec.Value); err != nil {
+		return nil, rec.inconsistent(err)
+	}
+	for seq := uint32(0); seq < record.Changes; seq++ {
+		entry, err := read(certstypes.StoreKey, HistoryKey(id, seq))
+		if err != nil {
+			return nil, err
+		}
+		values = append(values, entry)
+	}
+	var a certstypes.Attestation
+	if err := a.Unmarshal(att.Value); err != nil {
+		return nil, att.inconsistent(err)
+	}
+	signingKey, agency, err := issuerKeys(a.Payload)
+	if err != nil {
+		return nil, att.inconsistent(err)
+	}
+	for _, key := range [][]byte{signingKey, agency} {
+		v, err := read(regionstypes.StoreKey, key)
+		if err != nil {
+			return nil, err
+		}
+		values = append(values, v)
+	}
+	return values, nil
 }
 
 // DecideAttestation decides attestation id's verdict at at from values,

@@ -25,10 +25,16 @@
 // set and the proven values; VerifyBundle re-checks it offline against a
 // light block the checker trusts, with the clock passed in.
 //
+// Recognition: Client.Recognition proves every fact certs' Recognise reads
+// (the region, its rule ids about the type, each rule and the earlier
+// versions used, the issuing agency, the holder's anchor, consent record
+// and links) and DecideRecognition decides with that same function, so the
+// verifier's answer is the chain's IsRecognised answer
+// (app/verifier_test.go checks they agree).
+//
 // Not yet: the issuer's entitlement as it was at issuance rather than now
-// (x/regions keeps no history of an agency's entitlements), recognition
-// verdicts (region R, purpose P), presentations with a holder challenge
-// signed by the anchor key, and batch mode over a file of presentations. A
-// bundle older than its trusted block is refused rather than verified
-// backwards.
+// (x/regions keeps no history of an agency's entitlements), presentations
+// with a holder challenge signed by the anchor key, and batch mode over a
+// file of presentations. A bundle older than its trusted block is refused
+// rather than verified backwards.
 package verifier

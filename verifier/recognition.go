@@ -38,15 +38,7 @@ type Reader func(store string, key []byte) (ProvenValue, error)
 // record, anchor and links — all at the latest height, and decides. The
 // bundle holds every value read, so DecideRecognition re-checks it offline.
 func (c *Client) Recognition(ctx context.Context, id []byte, region, purpose string, at time.Time) (RecognitionVerdict, Bundle, error) {
-	var height int64 // the first read fixes it for the others
-	read := func(store string, key []byte) (ProvenValue, error) {
-		v, err := c.Prove(ctx, store, key, height)
-		if err == nil {
-			height = v.Height
-		}
-		return v, err
-	}
-	v, values, err := DecideRecognitionFrom(read, id, region, purpose, at)
+	v, values, err := DecideRecognitionFrom(c.readerAtOneHeight(ctx), id, region, purpose, at)
 	if err != nil {
 		return v, Bundle{}, err
 	}
@@ -112,32 +104,6 @@ func DecideRecognitionFrom(read Reader, id []byte, region, purpose string, at ti
 	v.Recognised, v.RuleID = res.Recognised, res.RuleId
 	v.Reasons = append(v.Reasons, res.Reasons...)
 	return v, values, nil
-}
-
-// readAttestationFacts reads an attestation's record, then (if anchored)
-// its status record and every history entry it counts.
-func readAttestationFacts(read Reader, id []byte) ([]ProvenValue, error) {
-	att, err := read(certstypes.StoreKey, AttestationKey(id))
-	if err != nil || att.Absent {
-		return []ProvenValue{att}, err
-	}
-	rec, err := read(certstypes.StoreKey, StatusKey(id))
-	if err != nil {
-		return nil, err
-	}
-	values := []ProvenValue{att, rec}
-	var record certstypes.StatusRecord
-	if err := record.Unmarshal(rec.Value); err != nil {
-		return nil, rec.inconsistent(err)
-	}
-	for seq := uint32(0); seq < record.Changes; seq++ {
-		entry, err := read(certstypes.StoreKey, HistoryKey(id, seq))
-		if err != nil {
-			return nil, err
-		}
-		values = append(values, entry)
-	}
-	return values, nil
 }
 
 // provenFacts answers certs' RecognitionFacts from proven values, one store

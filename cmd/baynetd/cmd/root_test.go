@@ -36,7 +36,7 @@ func TestCommandTree(t *testing.T) {
 		"baynetd query certs is-recognised", "baynetd query certs mutual", "baynetd query certs verify-certificate",
 		"baynetd query certs cas", "baynetd query certs ca-recognitions", "baynetd query certs revocations",
 		"baynetd query identity resolve", "baynetd tx regions register-agency",
-		"baynetd verify attestation", "baynetd verify bundle",
+		"baynetd verify attestation", "baynetd verify recognition", "baynetd verify bundle",
 	} {
 		require.Contains(t, all, want+"\n", "baynetd has no %q", want)
 	}

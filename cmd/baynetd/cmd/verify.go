@@ -27,6 +27,8 @@ const (
 	flagTrustedOut   = "trusted-block-out"
 	flagTrustedBlock = "trusted-block"
 	flagAttestation  = "attestation"
+	flagRegion       = "region"
+	flagPurpose      = "purpose"
 )
 
 // verifyCmd checks facts without trusting the node that serves them.
@@ -37,7 +39,7 @@ func verifyCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(verifyAttestationCmd(), verifyBundleCmd())
+	cmd.AddCommand(verifyAttestationCmd(), verifyRecognitionCmd(), verifyBundleCmd())
 	return cmd
 }
 
@@ -64,6 +66,22 @@ type verdictJSON struct {
 	Height     int64        `json:"height"`
 	HeaderHash string       `json:"header_hash"`
 	ProvenKeys []provenKey  `json:"proven_keys"`
+	// Recognition is set when recognition in a region was decided.
+	Recognition *recognitionJSON `json:"recognition,omitempty"`
+}
+
+// recognitionJSON is the chain's IsRecognised answer, decided from proofs.
+type recognitionJSON struct {
+	Region     string                         `json:"region"`
+	Purpose    string                         `json:"purpose"`
+	Recognised bool                           `json:"recognised"`
+	RuleID     uint64                         `json:"rule_id,omitempty"`
+	Reasons    []certstypes.RecognitionReason `json:"reasons"`
+}
+
+func (o *verdictJSON) setRecognition(v verifier.RecognitionVerdict) {
+	o.setAttestation(v.Attestation)
+	o.Recognition = &recognitionJSON{Region: v.Region, Purpose: v.Purpose, Recognised: v.Recognised, RuleID: v.RuleID, Reasons: v.Reasons}
 }
 
 // decidedJSON is the history entry that decided a status.
@@ -116,19 +134,7 @@ for "baynetd verify bundle"; --trusted-block-out writes the verified trust root.
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cmd.SilenceUsage = true
-			id, err := certstypes.ParseID(args[0])
-			if err != nil {
-				return err
-			}
-			at, err := atFlag(cmd)
-			if err != nil {
-				return err
-			}
-			cfg, err := clientConfig(cmd)
-			if err != nil {
-				return err
-			}
-			c, err := verifier.NewClient(cmd.Context(), cfg)
+			id, at, c, err := startVerification(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -136,23 +142,22 @@ for "baynetd verify bundle"; --trusted-block-out writes the verified trust root.
 			if err != nil {
 				return err
 			}
-			if err := writeJSONFlag(cmd, flagBundleOut, bundle); err != nil {
+			if err := writeOutputs(cmd, c, bundle); err != nil {
 				return err
-			}
-			if path, _ := cmd.Flags().GetString(flagTrustedOut); path != "" {
-				root, err := c.TrustRoot()
-				if err != nil {
-					return err
-				}
-				if err := writeJSONFlag(cmd, flagTrustedOut, verifier.LightBlock{LightBlock: root}); err != nil {
-					return err
-				}
 			}
 			out := newVerdictJSON(bundle)
 			out.setAttestation(verdict)
 			return printJSON(cmd, out)
 		},
 	}
+	addClientFlags(cmd)
+	f := cmd.Flags()
+	f.String(flagAt, "", "decide the status at this time, RFC 3339 (default: now)")
+	return cmd
+}
+
+// addClientFlags adds the light client's flags and the output files.
+func addClientFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.String(flagVerifyNode, "http://127.0.0.1:26657", "the primary: the node whose answers are proven")
 	f.StringArray(flagWitness, nil, "a node to cross-check headers with (repeatable; at least one)")
@@ -160,11 +165,78 @@ for "baynetd verify bundle"; --trusted-block-out writes the verified trust root.
 	f.String(flagTrustHash, "", "hash of the trusted header, hex")
 	f.Duration(flagTrustPeriod, 168*time.Hour, "how long a verified header vouches for later ones")
 	f.String(flagVerifyChain, "", "the chain id (default: the primary's; the trust hash fixes it anyway)")
-	f.String(flagAt, "", "decide the status at this time, RFC 3339 (default: now)")
 	f.String(flagBundleOut, "", "write the proof bundle to this file")
 	f.String(flagTrustedOut, "", "write the verified trust root light block to this file")
 	_ = cmd.MarkFlagRequired(flagTrustHeight)
 	_ = cmd.MarkFlagRequired(flagTrustHash)
+}
+
+// startVerification parses the attestation id and --at, and starts the
+// light client the flags describe.
+func startVerification(cmd *cobra.Command, idArg string) ([]byte, time.Time, *verifier.Client, error) {
+	id, err := certstypes.ParseID(idArg)
+	if err != nil {
+		return nil, time.Time{}, nil, err
+	}
+	at, err := atFlag(cmd)
+	if err != nil {
+		return nil, time.Time{}, nil, err
+	}
+	cfg, err := clientConfig(cmd)
+	if err != nil {
+		return nil, time.Time{}, nil, err
+	}
+	c, err := verifier.NewClient(cmd.Context(), cfg)
+	return id, at, c, err
+}
+
+// writeOutputs writes the bundle and the trust root where the flags ask.
+func writeOutputs(cmd *cobra.Command, c *verifier.Client, bundle verifier.Bundle) error {
+	if err := writeJSONFlag(cmd, flagBundleOut, bundle); err != nil {
+		return err
+	}
+	if path, _ := cmd.Flags().GetString(flagTrustedOut); path != "" {
+		root, err := c.TrustRoot()
+		if err != nil {
+			return err
+		}
+		return writeJSONFlag(cmd, flagTrustedOut, verifier.LightBlock{LightBlock: root})
+	}
+	return nil
+}
+
+func verifyRecognitionCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "recognition [id] [region] [purpose]",
+		Short: "Prove what the chain's recognition answer reads and decide if an attestation is recognised in a region for a purpose",
+		Long: `Proves, with a light client as "verify attestation" does, the attestation's facts and
+everything deciding its recognition reads — the region, the region's rules about
+the type and the versions used, the issuing agency, the holder's anchor, consent
+and identity links — at one height, and decides with the function the chain
+answers "query certs is-recognised" with, at --at (default now).`,
+		Example: `baynetd verify recognition 3f5a... HK tendering --node http://127.0.0.1:27001 \
+  --witness http://127.0.0.1:27011 --trust-height 1 --trust-hash 6B1C... --bundle-out bundle.json`,
+		Args: cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SilenceUsage = true
+			id, at, c, err := startVerification(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			verdict, bundle, err := c.Recognition(cmd.Context(), id, args[1], args[2], at)
+			if err != nil {
+				return err
+			}
+			if err := writeOutputs(cmd, c, bundle); err != nil {
+				return err
+			}
+			out := newVerdictJSON(bundle)
+			out.setRecognition(verdict)
+			return printJSON(cmd, out)
+		},
+	}
+	addClientFlags(cmd)
+	cmd.Flags().String(flagAt, "", "decide at this time, RFC 3339 (default: now)")
 	return cmd
 }
 
@@ -176,7 +248,8 @@ func verifyBundleCmd() *cobra.Command {
 light block (--trusted-block, as written by --trusted-block-out) and that every
 value's proof leads to its app hash. --attestation ID also decides from the
 bundle's values whether that attestation is authentic, its issuer entitled, and
-its status at --at. A refused bundle exits
+its status at --at; with --region and --purpose (a bundle of "verify
+recognition"), whether it is recognised there. A refused bundle exits
 non-zero and names the check that failed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -207,6 +280,16 @@ non-zero and names the check that failed.`,
 				if err != nil {
 					return err
 				}
+				region, _ := cmd.Flags().GetString(flagRegion)
+				purpose, _ := cmd.Flags().GetString(flagPurpose)
+				if region != "" || purpose != "" {
+					v, err := verifier.DecideRecognition(id, region, purpose, at, b.Values)
+					if err != nil {
+						return err
+					}
+					out.setRecognition(v)
+					return printJSON(cmd, out)
+				}
 				v, err := verifier.DecideAttestation(id, b.Values, at)
 				if err != nil {
 					return err
@@ -221,6 +304,8 @@ non-zero and names the check that failed.`,
 	f.String(flagTrustHash, "", "also require the trusted block to have this hash, hex")
 	f.Duration(flagTrustPeriod, 168*time.Hour, "how long a verified header vouches for later ones")
 	f.String(flagAttestation, "", "decide this attestation's status from the bundle")
+	f.String(flagRegion, "", "with --attestation and --purpose: decide its recognition in this region")
+	f.String(flagPurpose, "", "with --attestation and --region: the purpose")
 	f.String(flagAt, "", "with --attestation: the time, RFC 3339 (default: now)")
 	_ = cmd.MarkFlagRequired(flagTrustedBlock)
 	return cmd
