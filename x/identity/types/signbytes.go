@@ -30,6 +30,17 @@ const (
 	OperationDomain = "baynet/identity/v1/op\n"
 	// LinkDomain precedes a LinkApproval.
 	LinkDomain = "baynet/identity/v1/link\n"
+	// PresentationDomain precedes a Presentation: a holder answering a
+	// verifier's challenge.
+	PresentationDomain = "baynet/identity/v1/present\n"
+)
+
+// A verifier's challenge is 16 to 64 bytes: at least 128 random bits so a
+// presentation cannot be prepared in advance, at most what a QR code or a
+// URL carries comfortably.
+const (
+	MinChallengeBytes = 16
+	MaxChallengeBytes = 64
 )
 
 // AnchorID derives the id of the anchor whose first key is canonicalKey:
@@ -110,6 +121,21 @@ func OperationSignBytes(payload []byte) []byte { return prefixed(OperationDomain
 // LinkSignBytes is what a holder key signs to approve a link: LinkDomain and
 // the LinkApproval at the anchor's current sequence.
 func LinkSignBytes(a *LinkApproval) []byte { return prefixed(LinkDomain, marshal(a)) }
+
+// PresentationSignBytes is what a holder's anchor key signs to present
+// attestation attestationID to a verifier: PresentationDomain and the
+// Presentation of the verifier's challenge, bound to the chain, the anchor
+// and the key. The challenge must be 16 to 64 bytes and every field set.
+func PresentationSignBytes(chainID, anchorID, keyID string, attestationID, challenge []byte) ([]byte, error) {
+	if len(challenge) < MinChallengeBytes || len(challenge) > MaxChallengeBytes {
+		return nil, fmt.Errorf("a challenge must be %d to %d bytes, got %d", MinChallengeBytes, MaxChallengeBytes, len(challenge))
+	}
+	if chainID == "" || anchorID == "" || keyID == "" || len(attestationID) == 0 {
+		return nil, fmt.Errorf("a presentation names a chain, an anchor, a key and an attestation")
+	}
+	p := &Presentation{ChainId: chainID, AnchorId: anchorID, KeyId: keyID, AttestationId: attestationID, Challenge: challenge}
+	return prefixed(PresentationDomain, marshal(p)), nil
+}
 
 // Possession returns the KeyPossession of k for anchor at sequence, with the
 // canonical public key.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +102,35 @@ func TestSignBytes(t *testing.T) {
 		types.LinkSignBytes(&types.LinkApproval{ChainId: "baynet-dev", AnchorId: anchor, Idp: "GD:idp", Region: "GD", Commitment: c}))
 
 	require.Equal(t, []byte("baynet/identity/v1/op\n\x01\x02"), types.OperationSignBytes([]byte{1, 2}))
+
+	att, challenge := bytes.Repeat([]byte{0xa1}, 32), bytes.Repeat([]byte{0xc4}, 16)
+	var present []byte
+	present = protowire.AppendTag(present, 1, protowire.BytesType)
+	present = protowire.AppendString(present, "baynet-dev")
+	present = protowire.AppendTag(present, 2, protowire.BytesType)
+	present = protowire.AppendString(present, anchor)
+	present = protowire.AppendTag(present, 3, protowire.BytesType)
+	present = protowire.AppendString(present, "key-2")
+	present = protowire.AppendTag(present, 4, protowire.BytesType)
+	present = protowire.AppendBytes(present, att)
+	present = protowire.AppendTag(present, 5, protowire.BytesType)
+	present = protowire.AppendBytes(present, challenge)
+	got, err := types.PresentationSignBytes("baynet-dev", anchor, "key-2", att, challenge)
+	require.NoError(t, err)
+	require.Equal(t, append([]byte("baynet/identity/v1/present\n"), present...), got)
+	// The same bytes in hex, for implementations in other languages.
+	require.Equal(t, "6261796e65742f6964656e746974792f76312f70726573656e740a"+
+		"0a0a6261796e65742d646576"+
+		"122b6469643a6261796e65743a3031323334353637383961626364656630313233343536373839616263646566"+
+		"1a056b65792d32"+
+		"2220"+strings.Repeat("a1", 32)+
+		"2a10"+strings.Repeat("c4", 16), hex.EncodeToString(got))
+	for _, n := range []int{0, types.MinChallengeBytes - 1, types.MaxChallengeBytes + 1} {
+		_, err := types.PresentationSignBytes("baynet-dev", anchor, "key-2", att, make([]byte, n))
+		require.Error(t, err, "a challenge of %d bytes", n)
+	}
+	_, err = types.PresentationSignBytes("baynet-dev", anchor, "", att, challenge)
+	require.Error(t, err, "no key id")
 }
 
 // TestDecodeHolderOperation accepts exactly the canonical encoding.
