@@ -19,14 +19,14 @@ import (
 
 // HolderCmd returns `baynetd identity`: what a holder or identity provider
 // does on its own machine, without the chain: make a key, compute an anchor
-// id or a commitment, approve a link.
+// id or a commitment, approve a link, answer a verifier's challenge.
 func HolderCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "identity",
-		Short: "Holder tools: make an anchor key, compute an anchor id or a link commitment, approve a link",
+		Short: "Holder tools: make an anchor key, compute an anchor id or a link commitment, approve a link, present an attestation",
 		RunE:  client.ValidateCmd,
 	}
-	cmd.AddCommand(keygenCmd(), anchorIDCmd(), commitmentCmd(), approveLinkCmd())
+	cmd.AddCommand(keygenCmd(), anchorIDCmd(), commitmentCmd(), approveLinkCmd(), presentCmd())
 	return cmd
 }
 
@@ -184,6 +184,61 @@ before the colon). The approval is valid for the anchor's current sequence only.
 	addCommitmentFlags(cmd)
 	cmd.Flags().String("out", "", "also write the approval to this file")
 	flags.AddQueryFlagsToCmd(cmd)
+	cmd.Flags().String(flags.FlagChainID, "", "the chain id (default: client.toml's)")
+	flags.AddKeyringFlags(cmd.Flags())
+	return cmd
+}
+
+func presentCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "present [did] [attestation-id]",
+		Short: "As the holder, sign a verifier's challenge to show you hold the anchor an attestation names",
+		Long: `Signs "baynet/identity/v1/present\n" and the Presentation (chain id, anchor, key id,
+attestation id, challenge) with the holder's key and prints the presentation JSON for the
+verifier, who checks it with "baynetd verify presentation". The challenge is the 16 to 64
+bytes the verifier chose, hex. Offline: nothing is read from the chain, so the key id is
+given; the key must be in force with the authentication purpose.`,
+		Example: "baynetd identity present did:baynet:0123... 3f5a... --challenge 8c1d... --key holder.pem --key-id key-1 --chain-id baynet-1",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx := client.GetClientContextFromCmd(cmd)
+			if err := types.ValidateAnchorID(args[0]); err != nil {
+				return err
+			}
+			att, err := hex.DecodeString(args[1])
+			if err != nil {
+				return fmt.Errorf("attestation id %q is not hex", args[1])
+			}
+			s, _ := cmd.Flags().GetString(flagChallenge)
+			challenge, err := hex.DecodeString(s)
+			if err != nil {
+				return fmt.Errorf("--%s: %w", flagChallenge, err)
+			}
+			keyID, _ := cmd.Flags().GetString(flagKeyID)
+			if keyID == "" {
+				return fmt.Errorf("give the key's id in the anchor with --%s", flagKeyID)
+			}
+			key, err := mustHolderKey(cmd, clientCtx, flagKey, flagKeyringKey)
+			if err != nil {
+				return err
+			}
+			if clientCtx.ChainID == "" {
+				return errors.New("the chain id is unknown: give --chain-id")
+			}
+			p := types.SignedPresentation{ChainID: clientCtx.ChainID, Anchor: args[0], KeyID: keyID, Attestation: att, Challenge: challenge}
+			msg, err := p.SignBytes()
+			if err != nil {
+				return err
+			}
+			if p.Signature, err = key.sign(msg); err != nil {
+				return err
+			}
+			return printJSON(cmd, p)
+		},
+	}
+	addKeyFlags(cmd, flagKey, flagKeyringKey, "the holder's key")
+	cmd.Flags().String(flagKeyID, "", "the key's id in the anchor, e.g. key-1")
+	cmd.Flags().String(flagChallenge, "", "the verifier's challenge, hex (16 to 64 bytes)")
 	cmd.Flags().String(flags.FlagChainID, "", "the chain id (default: client.toml's)")
 	flags.AddKeyringFlags(cmd.Flags())
 	return cmd

@@ -28,6 +28,7 @@ const (
 	flagKey           = "key"
 	flagKeyringKey    = "keyring-key"
 	flagKeyID         = "key-id"
+	flagChallenge     = "challenge"
 	flagNewKey        = "new-key"
 	flagNewKeyringKey = "new-keyring-key"
 	flagNewKeyID      = "new-key-id"
