@@ -215,14 +215,7 @@ func readAttestationFacts(read Reader, id []byte) ([]ProvenValue, error) {
 //
 // A failed 1 is an error; 2 to 4 give the verdict and its reasons.
 func DecideAttestation(id []byte, values []ProvenValue, at time.Time) (AttestationVerdict, error) {
-	findIn := func(store string, key []byte) (ProvenValue, error) {
-		for _, v := range values {
-			if v.Store == store && bytes.Equal(v.Key, key) {
-				return v, nil
-			}
-		}
-		return ProvenValue{}, &ProofError{Store: store, Key: key, Err: fmt.Errorf("%w: not among the proven values", ErrInconsistent)}
-	}
+	findIn := valuesReader(values)
 	find := func(key []byte) (ProvenValue, error) { return findIn(certstypes.StoreKey, key) }
 	verdict := AttestationVerdict{ID: hex.EncodeToString(id), At: at, Reasons: []string{}}
 	attV, err := find(AttestationKey(id))

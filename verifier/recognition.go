@@ -51,15 +51,7 @@ func (c *Client) Recognition(ctx context.Context, id []byte, region, purpose str
 // recognised in region for purpose at at. A fact the decision needs that
 // is not among the values is an error, never a "no".
 func DecideRecognition(id []byte, region, purpose string, at time.Time, values []ProvenValue) (RecognitionVerdict, error) {
-	lookup := func(store string, key []byte) (ProvenValue, error) {
-		for _, v := range values {
-			if v.Store == store && bytes.Equal(v.Key, key) {
-				return v, nil
-			}
-		}
-		return ProvenValue{}, &ProofError{Store: store, Key: key, Err: fmt.Errorf("%w: not among the proven values", ErrInconsistent)}
-	}
-	v, _, err := DecideRecognitionFrom(lookup, id, region, purpose, at)
+	v, _, err := DecideRecognitionFrom(valuesReader(values), id, region, purpose, at)
 	return v, err
 }
 
