@@ -39,7 +39,7 @@ func verifyCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(verifyAttestationCmd(), verifyRecognitionCmd(), verifyBundleCmd())
+	cmd.AddCommand(verifyAttestationCmd(), verifyRecognitionCmd(), verifyPresentationCmd(), verifyBatchCmd(), verifyBundleCmd())
 	return cmd
 }
 
@@ -68,6 +68,8 @@ type verdictJSON struct {
 	ProvenKeys []provenKey  `json:"proven_keys"`
 	// Recognition is set when recognition in a region was decided.
 	Recognition *recognitionJSON `json:"recognition,omitempty"`
+	// Presentation is set when a presentation was decided.
+	Presentation *presentationJSON `json:"presentation,omitempty"`
 }
 
 // recognitionJSON is the chain's IsRecognised answer, decided from proofs.
@@ -249,7 +251,10 @@ light block (--trusted-block, as written by --trusted-block-out) and that every
 value's proof leads to its app hash. --attestation ID also decides from the
 bundle's values whether that attestation is authentic, its issuer entitled, and
 its status at --at; with --region and --purpose (a bundle of "verify
-recognition"), whether it is recognised there. A refused bundle exits
+recognition"), whether it is recognised there; --presentation FILE with
+--challenge (a bundle of "verify presentation") decides whether the presenter holds
+the attestation it presents.
+A refused bundle exits
 non-zero and names the check that failed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -271,6 +276,18 @@ non-zero and names the check that failed.`,
 				return err
 			}
 			out := newVerdictJSON(b)
+			if path, _ := cmd.Flags().GetString(flagPresentation); path != "" {
+				at, err := atFlag(cmd)
+				if err != nil {
+					return err
+				}
+				v, err := decidePresentationFromBundle(cmd, b, path, at)
+				if err != nil {
+					return err
+				}
+				out.setPresentation(v)
+				return printJSON(cmd, out)
+			}
 			if s, _ := cmd.Flags().GetString(flagAttestation); s != "" {
 				id, err := certstypes.ParseID(s)
 				if err != nil {
@@ -306,6 +323,8 @@ non-zero and names the check that failed.`,
 	f.String(flagAttestation, "", "decide this attestation's status from the bundle")
 	f.String(flagRegion, "", "with --attestation and --purpose: decide its recognition in this region")
 	f.String(flagPurpose, "", "with --attestation and --region: the purpose")
+	f.String(flagPresentation, "", "with --challenge: decide this presentation (and with --region and --purpose, its recognition) from the bundle")
+	f.String(flagChallenge, "", "with --presentation: the challenge you gave the holder, hex")
 	f.String(flagAt, "", "with --attestation: the time, RFC 3339 (default: now)")
 	_ = cmd.MarkFlagRequired(flagTrustedBlock)
 	return cmd
