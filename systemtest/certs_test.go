@@ -79,16 +79,17 @@ func attestationByLicence(t *testing.T, home, licence string) string {
 }
 
 // issueLicence has GD:amr issue one GD business licence, valid 2026-2031,
-// through `tx certs issue`, waits for its block and returns its id.
-func issueLicence(t *testing.T, home, dir, licenceID string) string {
+// through `tx certs issue` with extra flags, waits for its block and returns
+// its id.
+func issueLicence(t *testing.T, home, dir, licenceID string, extra ...string) string {
 	t.Helper()
 	licence := filepath.Join(dir, licenceID+".txt")
 	if err := os.WriteFile(licence, []byte("营业执照 "+licenceID+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	stdout, stderr, err := run("tx", "certs", "issue", "--type", "GD:business-licence", "--licence-id", licenceID,
+	stdout, stderr, err := run(append([]string{"tx", "certs", "issue", "--type", "GD:business-licence", "--licence-id", licenceID,
 		"--document", licence, "--valid-from", "2026-01-01", "--valid-until", "2031-01-01", "--key-id", "sign-1", "--from", "gd-amr",
-		"-y", "-o", "json", "--home", home)
+		"-y", "-o", "json", "--home", home}, extra...)...)
 	if err != nil {
 		t.Fatalf("issue: %v\nstdout: %s\nstderr: %s", err, stdout, stderr)
 	}

@@ -233,3 +233,148 @@ func flipHex(s string, i int) string {
 	}
 	return s[:i] + string(c) + s[i+1:]
 }
+
+// presentationVerdict is what "verify presentation" prints, and each line
+// of "verify batch".
+type presentationVerdict struct {
+	verdict
+	Line         int    `json:"line"`
+	Error        string `json:"error"`
+	Presentation *struct {
+		Anchor  string   `json:"anchor"`
+		KeyID   string   `json:"key_id"`
+		Held    bool     `json:"held"`
+		Reasons []string `json:"reasons"`
+	} `json:"presentation"`
+}
+
+// heldCode is "held", or the first reason code of a presentation not held.
+func (v presentationVerdict) heldCode() string {
+	switch {
+	case v.Presentation == nil:
+		return "no presentation: " + v.Error
+	case v.Presentation.Held:
+		return "held"
+	case len(v.Presentation.Reasons) == 0:
+		return "not held, no reason"
+	}
+	code, _, _ := strings.Cut(v.Presentation.Reasons[0], ":")
+	return code
+}
+
+// TestVerifierPresentation checks that a holder can show a bank it holds
+// the anchor a licence names as subject: it creates the anchor with its
+// own key, GD:amr issues the licence to it, the holder signs the bank's
+// challenge offline, and the bank proves the anchor and its key through a
+// light client and finds it held; a presentation over another challenge is
+// not. The same, with a malformed line, as one batch file, and from the
+// bundle offline.
+func TestVerifierPresentation(t *testing.T) {
+	tn := startTestnet(t, 2, 28420)
+	home, dir := tn.home(0), t.TempDir()
+	trustHash, err := blockHash(tn.rpc(0), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holderKey := filepath.Join(dir, "holder.pem")
+	mustRun(t, "identity", "keygen", "--scheme", "p256", "--out", holderKey)
+	var idOut struct {
+		AnchorID string `json:"anchor_id"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "identity", "anchor-id", "--key", holderKey, "--chain-id", "baynet-testnet")), &idOut); err != nil {
+		t.Fatal(err)
+	}
+	did := idOut.AnchorID
+	mustTx(t, home, "tx", "identity", "create-anchor", "--key", holderKey, "--relay", "gd-amr")
+	id := issueLicence(t, home, dir, "91440101MA5PRES001", "--subject", did)
+
+	// present signs challenge with the holder's key into a file.
+	present := func(name, challenge string) string {
+		t.Helper()
+		out := mustRun(t, "identity", "present", did, id, "--challenge", challenge, "--key", holderKey, "--key-id", "key-1", "--chain-id", "baynet-testnet")
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	challenge, other := strings.Repeat("c4", 32), strings.Repeat("7e", 16)
+	good, wrong := present("good.json", challenge), present("wrong.json", other)
+	client := []string{"--node", tn.rpc(0), "--witness", tn.rpc(1), "--trust-height", "1", "--trust-hash", trustHash}
+	verify := func(file string, extra ...string) presentationVerdict {
+		t.Helper()
+		start := time.Now()
+		var v presentationVerdict
+		out := mustRun(t, append(append([]string{"verify", "presentation", file, "--challenge", challenge}, client...), extra...)...)
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("verify presentation: %v in %q", err, out)
+		}
+		t.Logf("verify presentation %s: %s at height %d in %s", filepath.Base(file), v.heldCode(), v.Height, time.Since(start).Round(time.Millisecond))
+		return v
+	}
+	bundle, trusted := filepath.Join(dir, "bundle.json"), filepath.Join(dir, "trusted.json")
+	v := verify(good, "--bundle-out", bundle, "--trusted-block-out", trusted)
+	// 0x01 | anchor id, 0x02 | anchor id | 0 | key id: the anchor and its key, proven.
+	anchorKeys := []string{"identity/01" + hex.EncodeToString([]byte(did)), "identity/02" + hex.EncodeToString([]byte(did+"\x00key-1"))}
+	if v.heldCode() != "held" || v.Status != "ACTIVE" || !v.trusted() || v.Presentation.Anchor != did ||
+		!strings.Contains(strings.Join(v.provenKeys(), " "), strings.Join(anchorKeys, " ")) {
+		t.Fatalf("verify presentation: %+v %+v; want held, an ACTIVE, authentic licence, keys %v", v, v.Presentation, anchorKeys)
+	}
+	if w := verify(wrong); w.heldCode() != "challenge_mismatch" {
+		t.Fatalf("presentation over another challenge: %+v; want challenge_mismatch", w.Presentation)
+	}
+
+	// Offline, from the bundle.
+	out, errOut, err := run("verify", "bundle", bundle, "--trusted-block", trusted, "--trust-hash", trustHash,
+		"--presentation", good, "--challenge", challenge)
+	var offline presentationVerdict
+	if err != nil || json.Unmarshal([]byte(out), &offline) != nil || offline.heldCode() != "held" || offline.Height != v.Height {
+		t.Fatalf("verify bundle --presentation: %v\n%s%s", err, out, errOut)
+	}
+
+	// A batch: the good presentation with HK recognition asked, the one over
+	// another challenge, and a line that is not JSON.
+	line := func(file, expected, extra string) string {
+		bz, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return `{"presentation":` + strings.TrimSpace(string(bz)) + `,"expected_challenge":"` + expected + `"` + extra + `}`
+	}
+	batch := filepath.Join(dir, "batch.jsonl")
+	body := line(good, challenge, `,"region":"HK","purpose":"tendering"`) + "\n" + line(wrong, challenge, "") + "\n" + `{"presentation": oops` + "\n"
+	if err := os.WriteFile(batch, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	out = mustRun(t, append([]string{"verify", "batch", batch}, client...)...)
+	t.Logf("verify batch of 3 lines in %s:\n%s", time.Since(start).Round(time.Millisecond), out)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("verify batch printed %d lines, want 3 verdicts and a summary:\n%s", len(lines), out)
+	}
+	var got []string
+	for i, l := range lines[:3] {
+		var pv presentationVerdict
+		if err := json.Unmarshal([]byte(l), &pv); err != nil || pv.Line != i+1 {
+			t.Fatalf("batch line %d: %v in %q", i+1, err, l)
+		}
+		got = append(got, pv.heldCode())
+	}
+	if want := []string{"held", "challenge_mismatch", "no presentation: line 3 is not a presentation request"}; !strings.HasPrefix(strings.Join(got, "|"), strings.Join(want, "|")) {
+		t.Fatalf("batch verdicts %q; want %q", got, want)
+	}
+	var sum struct {
+		Summary struct {
+			Lines   int   `json:"lines"`
+			Held    int   `json:"held"`
+			NotHeld int   `json:"not_held"`
+			Errors  int   `json:"errors"`
+			Height  int64 `json:"height"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(lines[3]), &sum); err != nil || sum.Summary.Lines != 3 || sum.Summary.Held != 1 ||
+		sum.Summary.NotHeld != 1 || sum.Summary.Errors != 1 || sum.Summary.Height == 0 {
+		t.Fatalf("batch summary %q: %v", lines[3], err)
+	}
+}
