@@ -32,9 +32,18 @@
 // verifier's answer is the chain's IsRecognised answer
 // (app/verifier_test.go checks they agree).
 //
+// Presentations: Client.Presentation proves, at one height with the
+// attestation's facts, the presented anchor and anchor key records
+// (x/identity), and DecidePresentation decides whether the presenter holds
+// the attestation's subject: the subject is the anchor, the anchor is
+// active, the key is in force with the authentication purpose, the signed
+// challenge is the one the verifier chose, and the signature over
+// x/identity's PresentationSignBytes verifies. Client.Presentations decides
+// a batch with one height for the whole batch (each key proven once, one
+// bundle) and all its signatures in one crypto.BatchVerifier; a request
+// that cannot be decided gets its own error.
+//
 // Not yet: the issuer's entitlement as it was at issuance rather than now
-// (x/regions keeps no history of an agency's entitlements), presentations
-// with a holder challenge signed by the anchor key, and batch mode over a
-// file of presentations. A bundle older than its trusted block is refused
-// rather than verified backwards.
+// (x/regions keeps no history of an agency's entitlements). A bundle older
+// than its trusted block is refused rather than verified backwards.
 package verifier
