@@ -72,13 +72,7 @@ func TestIdentityJourney(t *testing.T) {
 	// The holder makes its keys; no chain account is involved.
 	mustRun(t, "identity", "keygen", "--scheme", "ed25519", "--out", holderKey)
 	mustRun(t, "identity", "keygen", "--scheme", "sm2", "--out", newKey)
-	var idOut struct {
-		AnchorID string `json:"anchor_id"`
-	}
-	if err := json.Unmarshal([]byte(mustRun(t, "identity", "anchor-id", "--key", holderKey, "--chain-id", "baynet-testnet")), &idOut); err != nil {
-		t.Fatal(err)
-	}
-	did := idOut.AnchorID
+	did := anchorID(t, holderKey)
 	if !strings.HasPrefix(did, "did:baynet:") || len(did) != len("did:baynet:")+32 {
 		t.Fatalf("anchor id %q", did)
 	}
@@ -217,6 +211,19 @@ func TestIdentityJourney(t *testing.T) {
 		t.Fatalf("anchor after the refusals: %+v, want sequence %s and key-2 only", a, seq)
 	}
 	t.Logf("%s: created, linked by GD:idp and HK:iamsmart, consent granted and withdrawn, key rotated; replay, forgery and revoked key refused", did)
+}
+
+// anchorID is the id of the testnet anchor whose first key is keyFile, as
+// `identity anchor-id` computes it offline.
+func anchorID(t *testing.T, keyFile string) string {
+	t.Helper()
+	var out struct {
+		AnchorID string `json:"anchor_id"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "identity", "anchor-id", "--key", keyFile, "--chain-id", "baynet-testnet")), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.AnchorID
 }
 
 // tamper flips a bit of the signature in a signed operation file.

@@ -278,13 +278,7 @@ func TestVerifierPresentation(t *testing.T) {
 	}
 	holderKey := filepath.Join(dir, "holder.pem")
 	mustRun(t, "identity", "keygen", "--scheme", "p256", "--out", holderKey)
-	var idOut struct {
-		AnchorID string `json:"anchor_id"`
-	}
-	if err := json.Unmarshal([]byte(mustRun(t, "identity", "anchor-id", "--key", holderKey, "--chain-id", "baynet-testnet")), &idOut); err != nil {
-		t.Fatal(err)
-	}
-	did := idOut.AnchorID
+	did := anchorID(t, holderKey)
 	mustTx(t, home, "tx", "identity", "create-anchor", "--key", holderKey, "--relay", "gd-amr")
 	id := issueLicence(t, home, dir, "91440101MA5PRES001", "--subject", did)
 

@@ -180,16 +180,22 @@ func startVerification(cmd *cobra.Command, idArg string) ([]byte, time.Time, *ve
 	if err != nil {
 		return nil, time.Time{}, nil, err
 	}
+	at, c, err := startClient(cmd)
+	return id, at, c, err
+}
+
+// startClient parses --at and starts the light client the flags describe.
+func startClient(cmd *cobra.Command) (time.Time, *verifier.Client, error) {
 	at, err := atFlag(cmd)
 	if err != nil {
-		return nil, time.Time{}, nil, err
+		return time.Time{}, nil, err
 	}
 	cfg, err := clientConfig(cmd)
 	if err != nil {
-		return nil, time.Time{}, nil, err
+		return time.Time{}, nil, err
 	}
 	c, err := verifier.NewClient(cmd.Context(), cfg)
-	return id, at, c, err
+	return at, c, err
 }
 
 // writeOutputs writes the bundle and the trust root where the flags ask.

@@ -73,15 +73,7 @@ and --purpose the attestation's recognition there is decided too.`,
 			if err != nil {
 				return err
 			}
-			at, err := atFlag(cmd)
-			if err != nil {
-				return err
-			}
-			cfg, err := clientConfig(cmd)
-			if err != nil {
-				return err
-			}
-			c, err := verifier.NewClient(cmd.Context(), cfg)
+			at, c, err := startClient(cmd)
 			if err != nil {
 				return err
 			}
@@ -152,15 +144,7 @@ writes one bundle with the values of the whole batch.`,
 			if err != nil {
 				return err
 			}
-			at, err := atFlag(cmd)
-			if err != nil {
-				return err
-			}
-			cfg, err := clientConfig(cmd)
-			if err != nil {
-				return err
-			}
-			c, err := verifier.NewClient(cmd.Context(), cfg)
+			at, c, err := startClient(cmd)
 			if err != nil {
 				return err
 			}
