@@ -51,10 +51,20 @@ func (l *LightBlock) UnmarshalJSON(bz []byte) error {
 	if err := cmtjson.Unmarshal(bz, &j); err != nil {
 		return err
 	}
-	if j.SignedHeader == nil || j.ValidatorSet == nil {
-		return errors.New("light block without a signed header or validator set")
+	lb := &types.LightBlock{SignedHeader: j.SignedHeader, ValidatorSet: j.ValidatorSet}
+	if err := complete(lb); err != nil {
+		return err
 	}
-	l.LightBlock = &types.LightBlock{SignedHeader: j.SignedHeader, ValidatorSet: j.ValidatorSet}
+	l.LightBlock = lb
+	return nil
+}
+
+// complete refuses a light block missing its header, commit or validator
+// set, which the checks below would otherwise dereference.
+func complete(lb *types.LightBlock) error {
+	if lb == nil || lb.SignedHeader == nil || lb.Header == nil || lb.Commit == nil || lb.ValidatorSet == nil {
+		return errors.New("light block without a header, commit or validator set")
+	}
 	return nil
 }
 
@@ -77,8 +87,8 @@ func (l *LightBlock) UnmarshalJSON(bz []byte) error {
 // priority) are not covered by the signatures and are not relied on.
 func VerifyBundle(b Bundle, trusted *types.LightBlock, trustingPeriod time.Duration, now time.Time) error {
 	lb := b.LightBlock.LightBlock
-	if lb == nil || trusted == nil {
-		return &HeaderError{Height: b.Height + 1, Err: wrap(ErrBadHeader, errors.New("no light block"))}
+	if err := errors.Join(complete(lb), complete(trusted)); err != nil {
+		return &HeaderError{Height: b.Height + 1, Err: wrap(ErrBadHeader, err)}
 	}
 	if err := lb.ValidateBasic(trusted.ChainID); err != nil {
 		return &HeaderError{Height: lb.Height, Err: wrap(ErrBadHeader, err)}
