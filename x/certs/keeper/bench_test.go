@@ -2,6 +2,8 @@ package keeper_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -75,4 +77,50 @@ func TestBenchmarkFixtureIssues(t *testing.T) {
 		require.ErrorIs(t, err, types.ErrInvalidSignature)
 		require.ErrorContains(t, err, "item 17: ")
 	}
+}
+
+// BenchmarkVerifyCertificate verifies a Hong Kong leaf for tendering in
+// Guangdong, whose trust list holds the seven committed real roots (RSA
+// 2048-4096, P-384, SM2) and the recognised Hong Kong root, with the parse
+// cache ("cached", production) and, as the baseline in the same run,
+// parsing every stored CA on every verification ("parse-every-time").
+//
+//	go test ./x/certs/keeper -run '^$' -bench VerifyCertificate -benchtime 2000x -count 3
+func BenchmarkVerifyCertificate(b *testing.B) {
+	for _, mode := range []string{"cached", "parse-every-time"} {
+		b.Run(mode, func(b *testing.B) {
+			f := newFixtureWith(b, newRegions(), testGenesis(), func(k *keeper.Keeper) {
+				if mode == "parse-every-time" {
+					keeper.ParseCAsEveryTime(k)
+				}
+			})
+			req := trustListFixture(b, f, newTestChain(b, "p256"))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				res, err := f.qs.VerifyCertificate(f.ctx, req)
+				require.NoError(b, err)
+				require.True(b, res.Verified)
+			}
+		})
+	}
+}
+
+// trustListFixture registers the committed real roots in GD and chain c in
+// HK, which GD recognises for tendering, and returns the request verifying
+// c's leaf in GD.
+func trustListFixture(b testing.TB, f *fixture, c testChain) *types.QueryVerifyCertificateRequest {
+	files, err := filepath.Glob(filepath.Join("..", "..", "..", "pki", "testdata", "roots", "*.pem"))
+	require.NoError(b, err)
+	require.NotEmpty(b, files)
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		require.NoError(b, err)
+		_, err = f.ms.RegisterCA(f.ctx, registerCAMsg("GD", data, ""))
+		require.NoError(b, err)
+	}
+	f.registerChain("HK", c)
+	_, err = f.ms.RecogniseCA(f.ctx, recogniseMsg("GD", c.root.fingerprint(), "tendering"))
+	require.NoError(b, err)
+	return &types.QueryVerifyCertificateRequest{Leaf: c.leaf.der, Intermediates: [][]byte{c.inter.der}, Region: "GD", Purpose: "tendering", Time: t0.Add(time.Minute)}
 }

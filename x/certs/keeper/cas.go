@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"sync"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -46,14 +47,57 @@ func (k Keeper) GetCA(ctx context.Context, fp []byte) (types.CA, error) {
 	return ca, err
 }
 
-// certificate parses a stored CA's certificate.
+// certificate returns a stored CA parsed, from the keeper's parse cache
+// when it was parsed before.
 func (k Keeper) certificate(ca types.CA) (*pki.Certificate, error) {
+	if c := k.parsed.get(ca.Fingerprint); c != nil {
+		return c, nil
+	}
 	c, err := pki.ParseCertificate(ca.Der, len(ca.Der))
 	if err != nil {
 		// A stored CA parsed when it was registered.
 		return nil, fmt.Errorf("stored CA %s: %w", ca.Fingerprint, err)
 	}
+	k.parsed.put(ca.Fingerprint, c)
 	return c, nil
+}
+
+// parsedCACapacity bounds the parse cache: the trust lists of every region
+// at their cap (256 CAs and 256 recognitions each) with room to spare.
+const parsedCACapacity = 4096
+
+// parsedCAs keeps stored CA certificates parsed, by fingerprint. A stored
+// CA's DER never changes (its fingerprint is its hash), parsing is a pure
+// function of it and a parsed certificate is never modified, so a cached
+// one is exactly what parsing again would give; every chain verification
+// in a region would otherwise parse its whole trust list again. Safe for
+// concurrent use; a nil cache parses every time.
+type parsedCAs struct {
+	mu sync.Mutex
+	m  map[string]*pki.Certificate
+}
+
+func newParsedCAs() *parsedCAs { return &parsedCAs{m: map[string]*pki.Certificate{}} }
+
+func (p *parsedCAs) get(fp string) *pki.Certificate {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.m[fp]
+}
+
+func (p *parsedCAs) put(fp string, c *pki.Certificate) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.m) >= parsedCACapacity {
+		clear(p.m)
+	}
+	p.m[fp] = c
 }
 
 // RegisterCA registers a CA certificate of the signer's region. Checks, in

@@ -31,6 +31,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/baynet/baynet/pki"
+	"github.com/baynet/baynet/x/certs/keeper"
 	"github.com/baynet/baynet/x/certs/types"
 	regionstypes "github.com/baynet/baynet/x/regions/types"
 )
@@ -461,3 +462,32 @@ func TestCAGenesisRoundTrip(t *testing.T) {
 }
 
 func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
+
+// TestParseCacheChangesNoAnswer: verification with the parse cache, warm or
+// cold, answers exactly as parsing every stored CA each time does.
+func TestParseCacheChangesNoAnswer(t *testing.T) {
+	cached := newFixture(t)
+	uncached := newFixtureWith(t, newRegions(), testGenesis(), func(k *keeper.Keeper) { keeper.ParseCAsEveryTime(k) })
+	c := newTestChain(t, "p256")
+	req := trustListFixture(t, cached, c)
+	trustListFixture(t, uncached, c)
+	for _, region := range []string{"GD", "HK", "MO"} {
+		r := *req
+		r.Region = region
+		for range 2 { // cold, then warm
+			got, errC := cached.qs.VerifyCertificate(cached.ctx, &r)
+			want, errU := uncached.qs.VerifyCertificate(uncached.ctx, &r)
+			require.Equal(t, errU, errC)
+			require.Equal(t, want, got)
+		}
+	}
+	// A revoked serial changes both alike.
+	for _, f := range []*fixture{cached, uncached} {
+		_, err := f.ms.RevokeCertificate(f.ctx, revokeCertMsg("HK", c.inter.fingerprint(), c.leaf.cert.SerialNumber, t0))
+		require.NoError(t, err)
+	}
+	got, _ := cached.qs.VerifyCertificate(cached.ctx, req)
+	want, _ := uncached.qs.VerifyCertificate(uncached.ctx, req)
+	require.Equal(t, want, got)
+	require.False(t, got.Verified)
+}

@@ -57,6 +57,9 @@ type Keeper struct {
 	verify func([]bcrypto.Item) []error
 	// timings, when set, accumulates the phases of bulk issuance (benchmarks).
 	timings *phaseTimes
+	// parsed keeps stored CA certificates parsed (see parsedCAs); shared
+	// by the keeper's copies.
+	parsed *parsedCAs
 
 	Schema          collections.Schema
 	Params          collections.Item[types.Params]
@@ -98,6 +101,7 @@ func NewKeeper(cdc codec.Codec, storeService store.KVStoreService, regions types
 		addressCodec: addressCodec,
 		authority:    authority,
 		verify:       batchVerify,
+		parsed:       newParsedCAs(),
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		CredentialTypes: collections.NewMap(sb, types.CredentialTypesKey, "credential_types",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), codec.CollValue[types.CredentialType](cdc)),
