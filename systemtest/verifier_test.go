@@ -341,8 +341,27 @@ func TestVerifierPresentation(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	out = mustRun(t, append([]string{"verify", "batch", batch}, client...)...)
+	batchBundle := filepath.Join(dir, "batch-bundle.json")
+	out = mustRun(t, append([]string{"verify", "batch", batch, "--bundle-out", batchBundle}, client...)...)
 	t.Logf("verify batch of 3 lines in %s:\n%s", time.Since(start).Round(time.Millisecond), out)
+	// Offline, the batch's bundle decides the same lines the same way.
+	offlineOut, errOut, err := run("verify", "bundle", batchBundle, "--trusted-block", trusted, "--trust-hash", trustHash, "--batch", batch)
+	if err != nil {
+		t.Fatalf("verify bundle --batch: %v\n%s%s", err, offlineOut, errOut)
+	}
+	verdictsOf := func(out string) []string {
+		var held []string
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			var pv presentationVerdict
+			if json.Unmarshal([]byte(l), &pv) == nil && pv.Line > 0 {
+				held = append(held, pv.heldCode())
+			}
+		}
+		return held
+	}
+	if online, offline := verdictsOf(out), verdictsOf(offlineOut); strings.Join(online, "|") != strings.Join(offline, "|") || len(online) != 3 {
+		t.Fatalf("batch online %q, from its bundle %q; want the same 3 verdicts", online, offline)
+	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 4 {
 		t.Fatalf("verify batch printed %d lines, want 3 verdicts and a summary:\n%s", len(lines), out)

@@ -29,6 +29,7 @@ const (
 	flagAttestation  = "attestation"
 	flagRegion       = "region"
 	flagPurpose      = "purpose"
+	flagBatch        = "batch"
 )
 
 // verifyCmd checks facts without trusting the node that serves them.
@@ -259,9 +260,9 @@ bundle's values whether that attestation is authentic, its issuer entitled, and
 its status at --at; with --region and --purpose (a bundle of "verify
 recognition"), whether it is recognised there; --presentation FILE with
 --challenge (a bundle of "verify presentation") decides whether the presenter holds
-the attestation it presents.
-A refused bundle exits
-non-zero and names the check that failed.`,
+the attestation it presents; --batch FILE (a bundle of "verify batch") decides the
+batch file's requests line by line. A refused bundle exits non-zero and names the
+check that failed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cmd.SilenceUsage = true
@@ -280,6 +281,19 @@ non-zero and names the check that failed.`,
 			period, _ := cmd.Flags().GetDuration(flagTrustPeriod)
 			if err := verifier.VerifyBundle(b, trusted.LightBlock, period, time.Now()); err != nil {
 				return err
+			}
+			if path, _ := cmd.Flags().GetString(flagBatch); path != "" {
+				start := time.Now()
+				lines, err := readBatch(path)
+				if err != nil {
+					return err
+				}
+				at, err := atFlag(cmd)
+				if err != nil {
+					return err
+				}
+				results := verifier.DecidePresentations(b.ChainID, batchRequests(lines), b.Values, at)
+				return printBatch(cmd, lines, results, b.ChainID, b, start)
 			}
 			out := newVerdictJSON(b)
 			if path, _ := cmd.Flags().GetString(flagPresentation); path != "" {
@@ -330,6 +344,7 @@ non-zero and names the check that failed.`,
 	f.String(flagRegion, "", "with --attestation and --purpose: decide its recognition in this region")
 	f.String(flagPurpose, "", "with --attestation and --region: the purpose")
 	f.String(flagPresentation, "", "with --challenge: decide this presentation (and with --region and --purpose, its recognition) from the bundle")
+	f.String(flagBatch, "", "decide the presentation requests of this file (as for \"verify batch\") from the bundle of that batch")
 	f.String(flagChallenge, "", "with --presentation: the challenge you gave the holder, hex")
 	f.String(flagAt, "", "with --attestation: the time, RFC 3339 (default: now)")
 	_ = cmd.MarkFlagRequired(flagTrustedBlock)

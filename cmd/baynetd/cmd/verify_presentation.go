@@ -148,13 +148,7 @@ writes one bundle with the values of the whole batch.`,
 			if err != nil {
 				return err
 			}
-			var reqs []verifier.PresentationRequest
-			for _, l := range lines {
-				if l.err == nil {
-					reqs = append(reqs, l.req)
-				}
-			}
-			results, bundle, err := c.Presentations(cmd.Context(), reqs, at)
+			results, bundle, err := c.Presentations(cmd.Context(), batchRequests(lines), at)
 			if err != nil {
 				return err
 			}
@@ -163,46 +157,62 @@ writes one bundle with the values of the whole batch.`,
 					return err
 				}
 			}
-			var sum batchSummaryJSON
-			s := &sum.Summary
-			s.Lines, s.ChainID, s.Height = len(lines), c.ChainID(), bundle.Height
-			if bundle.LightBlock.LightBlock != nil {
-				s.HeaderHash = bundle.LightBlock.Hash().String()
-			}
-			w := cmd.OutOrStdout()
-			enc := json.NewEncoder(w)
-			next := 0
-			for _, l := range lines {
-				out := batchLineJSON{Line: l.number, verdictJSON: verdictJSON{ChainID: c.ChainID(), Reasons: []string{}}}
-				err := l.err
-				if err == nil {
-					res := results[next]
-					next++
-					if err = res.Err; err == nil {
-						out.Height, out.HeaderHash = bundle.Height, s.HeaderHash
-						out.setPresentation(res.Verdict)
-					}
-				}
-				switch {
-				case err != nil:
-					out.Error = err.Error()
-					s.Errors++
-				case out.Presentation.Held:
-					s.Held++
-				default:
-					s.NotHeld++
-				}
-				if err := enc.Encode(out); err != nil {
-					return err
-				}
-			}
-			s.Elapsed = time.Since(start).Round(time.Millisecond).String()
-			return enc.Encode(sum)
+			return printBatch(cmd, lines, results, c.ChainID(), bundle, start)
 		},
 	}
 	addClientFlags(cmd)
 	cmd.Flags().String(flagAt, "", "decide the statuses at this time, RFC 3339 (default: now)")
 	return cmd
+}
+
+// batchRequests returns the requests of the lines that are requests.
+func batchRequests(lines []batchLine) []verifier.PresentationRequest {
+	var reqs []verifier.PresentationRequest
+	for _, l := range lines {
+		if l.err == nil {
+			reqs = append(reqs, l.req)
+		}
+	}
+	return reqs
+}
+
+// printBatch prints one verdict per line of the batch file, in order, then
+// the summary; results are those of the lines that are requests.
+func printBatch(cmd *cobra.Command, lines []batchLine, results []verifier.PresentationResult, chainID string, bundle verifier.Bundle, start time.Time) error {
+	var sum batchSummaryJSON
+	s := &sum.Summary
+	s.Lines, s.ChainID, s.Height = len(lines), chainID, bundle.Height
+	if bundle.LightBlock.LightBlock != nil {
+		s.HeaderHash = bundle.LightBlock.Hash().String()
+	}
+	enc := json.NewEncoder(cmd.OutOrStdout())
+	next := 0
+	for _, l := range lines {
+		out := batchLineJSON{Line: l.number, verdictJSON: verdictJSON{ChainID: chainID, Reasons: []string{}}}
+		err := l.err
+		if err == nil {
+			res := results[next]
+			next++
+			if err = res.Err; err == nil {
+				out.Height, out.HeaderHash = bundle.Height, s.HeaderHash
+				out.setPresentation(res.Verdict)
+			}
+		}
+		switch {
+		case err != nil:
+			out.Error = err.Error()
+			s.Errors++
+		case out.Presentation.Held:
+			s.Held++
+		default:
+			s.NotHeld++
+		}
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	}
+	s.Elapsed = time.Since(start).Round(time.Millisecond).String()
+	return enc.Encode(sum)
 }
 
 // batchLine is one non-empty line of a batch file: a request or why not.
