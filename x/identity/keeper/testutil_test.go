@@ -25,6 +25,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	bcrypto "github.com/baynet/baynet/crypto"
+	btestutil "github.com/baynet/baynet/testutil"
 	"github.com/baynet/baynet/x/identity/keeper"
 	"github.com/baynet/baynet/x/identity/types"
 	regionstypes "github.com/baynet/baynet/x/regions/types"
@@ -201,12 +202,7 @@ func (f *fixture) requireRejected(call func(ctx sdk.Context) error, want error, 
 	gs, raw := f.export(), f.raw()
 	ctx := f.ctx.WithEventManager(sdk.NewEventManager())
 	err := call(ctx)
-	require.ErrorIs(f.t, err, want)
-	// The error reaches the user with want's codespace and code, not as
-	// "undefined" (an errors.Join, for one, would hide them).
-	wantSpace, wantCode, _ := errorsmod.ABCIInfo(want, false)
-	space, code, _ := errorsmod.ABCIInfo(err, false)
-	require.Equal(f.t, [2]any{wantSpace, wantCode}, [2]any{space, code}, "ABCI codespace and code of %v", err)
+	btestutil.RequireRefusedAs(f.t, want, err)
 	if wantMsg != "" {
 		require.ErrorContains(f.t, err, wantMsg)
 	}

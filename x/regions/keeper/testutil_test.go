@@ -24,7 +24,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/core/address"
-	errorsmod "cosmossdk.io/errors"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -37,6 +36,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	btestutil "github.com/baynet/baynet/testutil"
 	"github.com/baynet/baynet/x/regions/keeper"
 	"github.com/baynet/baynet/x/regions/types"
 )
@@ -257,12 +257,7 @@ func (f *fixture) requireRejected(call func(ctx sdk.Context) error, want error, 
 	f.t.Helper()
 	gs, raw, accounts := f.export(), f.raw(), len(f.ak.accounts)
 	err := call(f.ctx)
-	require.ErrorIs(f.t, err, want)
-	// The error reaches the user with want's codespace and code, not as
-	// "undefined" (an errors.Join, for one, would hide them).
-	wantSpace, wantCode, _ := errorsmod.ABCIInfo(want, false)
-	space, code, _ := errorsmod.ABCIInfo(err, false)
-	require.Equal(f.t, [2]any{wantSpace, wantCode}, [2]any{space, code}, "ABCI codespace and code of %v", err)
+	btestutil.RequireRefusedAs(f.t, want, err)
 	if wantMsg != "" {
 		require.ErrorContains(f.t, err, wantMsg)
 	}

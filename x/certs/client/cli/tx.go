@@ -147,7 +147,7 @@ func issueCmd() *cobra.Command {
 --from, or a PEM --key-file: ed25519, secp256k1, P-256 or SM2) and anchor it.
 --document FILE computes the SHA-256 and SM3 digests of the licence file; the file
 itself never leaves this machine. The attestation id is printed on stderr.`,
-		Example: `baynetd tx certs issue --type GD:business-licence --licence-id 91440101MA5CXXXX01 \
+		Example: `baynetd tx certs issue --type GD:business-licence --licence-id 91440101MA5CY1234X \
   --document licence.pdf --valid-from 2026-03-01 --valid-until 2031-02-28 --key-id sign-1 --from gd-amr`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
